@@ -1,0 +1,44 @@
+/**
+ * The module's own error classes. Each message is one sentence that names the
+ * thing, what was expected and what was found.
+ *
+ * @module
+ */
+
+/**
+ * Thrown when tensor shapes do not fit an operation, for example a matmul whose
+ * inner sizes differ.
+ *
+ * @example
+ * ```ts
+ * import { ShapeError } from "./errors.ts";
+ * const err = new ShapeError("matmul: cannot multiply [3,2] by [3,2]: inner sizes 2 and 3 differ");
+ * console.assert(err.name === "ShapeError");
+ * ```
+ */
+export class ShapeError extends Error {
+  /** Creates a ShapeError with the given one-sentence message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ShapeError";
+  }
+}
+
+/**
+ * Thrown when a file or byte stream does not hold what its format promises
+ * (a CSV cell that is not a number, an IDX file with a wrong magic number).
+ *
+ * @example
+ * ```ts
+ * import { DataFormatError } from "./errors.ts";
+ * const err = new DataFormatError("data.csv, line 3, column 2: expected a number, found \"abc\"");
+ * console.assert(err.name === "DataFormatError");
+ * ```
+ */
+export class DataFormatError extends Error {
+  /** Creates a DataFormatError with the given one-sentence message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "DataFormatError";
+  }
+}

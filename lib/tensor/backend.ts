@@ -1,0 +1,131 @@
+/**
+ * The backend interface: the short list of primitives every backend implements.
+ * The rich Tensor API (`lib/tensor/ops/`) is written once on top of these, so a
+ * new backend (WebGPU) only implements this file's interface.
+ *
+ * Primitives take and return opaque storage handles and plain shapes; they know
+ * nothing of autograd. All storage is row-major and contiguous.
+ *
+ * @module
+ */
+
+import type { DType, TypedArray } from "./dtype.ts";
+import type { Shape } from "./shape.ts";
+
+/** A backend's handle to the memory that holds a tensor's elements. */
+export type Storage = unknown;
+
+/** Element-wise functions of one argument. */
+export type UnaryOp =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "abs"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leakyRelu" // params: [slope]
+  | "softplus"
+  | "clip"; // params: [min, max]
+
+/** Element-wise functions of two arguments (broadcast). Comparisons give 0 or 1. */
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "gt"
+  | "lt"
+  | "ge"
+  | "le"
+  | "eq";
+
+/** Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties). */
+export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
+
+/** Sizes and flags of a (batched) matrix product; see {@linkcode Backend.matmul}. */
+export interface MatmulSpec {
+  /** Number of independent products (1 for a plain 2-D matmul). */
+  batch: number;
+  /** Rows of the result. */
+  m: number;
+  /** Columns of the result. */
+  n: number;
+  /** The inner size. */
+  k: number;
+  /** `a` is stored as [k, m] (so the product uses its transpose). */
+  transA: boolean;
+  /** `b` is stored as [n, k]. */
+  transB: boolean;
+}
+
+/** A strided window onto storage: which element `index` maps to. */
+export interface View {
+  /** Element strides per axis (0 repeats along an axis). */
+  strides: readonly number[];
+  /** Element offset of index [0, 0, …]. */
+  offset: number;
+}
+
+/** The primitives a backend implements. */
+export interface Backend {
+  /** The backend's name, as `getBackend()` reports it. */
+  readonly name: "cpu" | "webgpu";
+  /** Storage holding `data`; the backend may keep `data` itself, so the caller must not change it. */
+  fromArray(data: TypedArray): Storage;
+  /** New zero-filled storage of `size` elements. */
+  zeros(dtype: DType, size: number): Storage;
+  /** The elements as a new typed array, or throws where reading must be asynchronous. */
+  readSync(storage: Storage, dtype: DType, size: number): TypedArray;
+  /** The elements as a new typed array. */
+  read(storage: Storage, dtype: DType, size: number): Promise<TypedArray>;
+  /** `out[i] = op(x[i])`, stored as `outDtype`. */
+  unary(
+    op: UnaryOp,
+    x: Storage,
+    size: number,
+    outDtype: DType,
+    params: readonly number[],
+  ): Storage;
+  /** `out[idx] = op(a[idx], b[idx])` with NumPy broadcasting to `outShape`. */
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    outShape: Shape,
+    outDtype: DType,
+  ): Storage;
+  /** `out[idx] = cond[idx] != 0 ? a[idx] : b[idx]`, all three broadcast to `outShape`. */
+  where(
+    cond: Storage,
+    condShape: Shape,
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    outShape: Shape,
+    outDtype: DType,
+  ): Storage;
+  /** Reduces axis `axis` of `x`; the result has that axis removed. */
+  reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage;
+  /** Batched `out[b] = op(a[b]) · op(b[b])`, all operands in `dtype` (a float dtype). */
+  matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage;
+  /**
+   * Picks entries `indices` (int32; negative ones count from the end) along `axis`:
+   * the result's shape is `shape` with `shape[axis]` replaced by `count`. An index
+   * out of range is a RangeError where the backend can check it.
+   */
+  gather(x: Storage, shape: Shape, axis: number, indices: Storage, count: number): Storage;
+  /** The backward of gather: adds `g`'s entries into a zero tensor with `size` along `axis`. */
+  scatterAdd(g: Storage, gShape: Shape, axis: number, indices: Storage, size: number): Storage;
+  /** Copies `shape` elements from `src` seen through `srcView` into `dst` seen through `dstView`. */
+  copy(src: Storage, srcView: View, dst: Storage, dstView: View, shape: Shape): void;
+  /** Converts elements to another dtype (float to int truncates toward zero). */
+  cast(x: Storage, size: number, from: DType, to: DType): Storage;
+}

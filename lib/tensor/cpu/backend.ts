@@ -1,0 +1,293 @@
+/**
+ * The CPU backend: typed arrays in this process's memory. It is the reference
+ * every other backend is tested against, and it runs everywhere.
+ *
+ * @module
+ */
+
+import type { Backend, BinaryOp, MatmulSpec, ReduceOp, Storage, UnaryOp, View } from "../backend.ts";
+import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
+import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
+import { matmul } from "./matmul.ts";
+
+type Unary = (x: number, p: readonly number[]) => number;
+type Binary = (a: number, b: number) => number;
+
+/** Each unary op as a scalar function; the backward of each lives in `ops/unary.ts`. */
+const UNARY: Record<UnaryOp, Unary> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  // The book's formula, 1 / (1 + e^-x): for x → -∞ it gives 0, never NaN, and it
+  // reproduces the book's NumPy to the last bit.
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  tanh: Math.tanh,
+  relu: (x) => (x < 0 ? 0 : x),
+  leakyRelu: (x, p) => (x < 0 ? p[0] * x : x),
+  // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
+  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  clip: (x, p) => Math.min(Math.max(x, p[0]), p[1]),
+};
+
+const BINARY: Record<BinaryOp, Binary> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+  gt: (a, b) => (a > b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  eq: (a, b) => (a === b ? 1 : 0),
+};
+
+/**
+ * Calls `visit` once per innermost row of `shape`, with the element offset of
+ * that row's first element in each of `views`. Rows are walked in row-major
+ * order; the caller loops along the last axis itself, which keeps the hot loop
+ * free of index arithmetic.
+ */
+function forEachRow(shape: Shape, views: readonly View[], visit: (offsets: number[]) => void) {
+  const nd = shape.length;
+  const offsets = views.map((v) => v.offset);
+  if (nd <= 1) return visit(offsets);
+  const index = new Array<number>(nd - 1).fill(0);
+  const rows = sizeOf(shape.slice(0, -1));
+  for (let r = 0; r < rows; r++) {
+    visit(offsets);
+    // Advance the multi-index like an odometer, updating each view's offset.
+    for (let axis = nd - 2; axis >= 0; axis--) {
+      index[axis]++;
+      for (let v = 0; v < views.length; v++) offsets[v] += views[v].strides[axis];
+      if (index[axis] < shape[axis]) break;
+      for (let v = 0; v < views.length; v++) offsets[v] -= views[v].strides[axis] * shape[axis];
+      index[axis] = 0;
+    }
+  }
+}
+
+/** The view that reads a tensor of `shape` broadcast to `target`. */
+function broadcastView(shape: Shape, target: Shape): View {
+  return { strides: broadcastStrides(shape, target), offset: 0 };
+}
+
+function lastStride(view: View): number {
+  return view.strides[view.strides.length - 1] ?? 0;
+}
+
+/** Splits `shape` around `axis` into [outer, size, inner] for reductions and gathers. */
+function around(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}
+
+function checkIndex(i: number, size: number, axis: number): number {
+  const j = i < 0 ? i + size : i;
+  if (j < 0 || j >= size) {
+    throw new RangeError(
+      `take: index ${i} is out of range for axis ${axis} of size ${size} ` +
+        `(expected ${-size} to ${size - 1})`,
+    );
+  }
+  return j;
+}
+
+/** The CPU backend. Storage is a typed array of the tensor's dtype. */
+export class CpuBackend implements Backend {
+  /** Always `"cpu"`. */
+  readonly name = "cpu" as const;
+
+  /** Keeps `data` itself as the storage. */
+  fromArray(data: TypedArray): Storage {
+    return data;
+  }
+
+  /** New zero-filled storage. */
+  zeros(dtype: DType, size: number): Storage {
+    return allocArray(dtype, size);
+  }
+
+  /** A copy of the elements. */
+  readSync(storage: Storage): TypedArray {
+    return (storage as TypedArray).slice();
+  }
+
+  /** A copy of the elements, as a promise (for code that also runs on a GPU). */
+  read(storage: Storage): Promise<TypedArray> {
+    return Promise.resolve(this.readSync(storage));
+  }
+
+  /** Applies a unary op element-wise. */
+  unary(op: UnaryOp, x: Storage, size: number, outDtype: DType, params: readonly number[]): Storage {
+    const src = x as TypedArray;
+    const out = allocArray(outDtype, size);
+    const f = UNARY[op];
+    for (let i = 0; i < size; i++) out[i] = f(src[i], params);
+    return out;
+  }
+
+  /** Applies a binary op element-wise with broadcasting. */
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    outShape: Shape,
+    outDtype: DType,
+  ): Storage {
+    const x = a as TypedArray, y = b as TypedArray;
+    const size = sizeOf(outShape);
+    const out = allocArray(outDtype, size);
+    const f = BINARY[op];
+    if (x.length === size && y.length === size) {
+      for (let i = 0; i < size; i++) out[i] = f(x[i], y[i]);
+    } else if (x.length === size && y.length === 1) {
+      const v = y[0];
+      for (let i = 0; i < size; i++) out[i] = f(x[i], v);
+    } else if (x.length === 1 && y.length === size) {
+      const v = x[0];
+      for (let i = 0; i < size; i++) out[i] = f(v, y[i]);
+    } else {
+      const va = broadcastView(aShape, outShape), vb = broadcastView(bShape, outShape);
+      const sa = lastStride(va), sb = lastStride(vb);
+      const n = outShape[outShape.length - 1] ?? 1;
+      let o = 0;
+      forEachRow(outShape, [va, vb], ([ia, ib]) => {
+        for (let j = 0; j < n; j++, o++) out[o] = f(x[ia + j * sa], y[ib + j * sb]);
+      });
+    }
+    return out;
+  }
+
+  /** Picks from `a` where `cond` is non-zero, else from `b`, with broadcasting. */
+  where(
+    cond: Storage,
+    condShape: Shape,
+    a: Storage,
+    aShape: Shape,
+    b: Storage,
+    bShape: Shape,
+    outShape: Shape,
+    outDtype: DType,
+  ): Storage {
+    const c = cond as TypedArray, x = a as TypedArray, y = b as TypedArray;
+    const out = allocArray(outDtype, sizeOf(outShape));
+    const views = [condShape, aShape, bShape].map((s) => broadcastView(s, outShape));
+    const [sc, sa, sb] = views.map(lastStride);
+    const n = outShape[outShape.length - 1] ?? 1;
+    let o = 0;
+    forEachRow(outShape, views, ([ic, ia, ib]) => {
+      for (let j = 0; j < n; j++, o++) out[o] = c[ic + j * sc] !== 0 ? x[ia + j * sa] : y[ib + j * sb];
+    });
+    return out;
+  }
+
+  /** Reduces one axis. Sums accumulate in float64 whatever the dtype. */
+  reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
+    const src = x as TypedArray;
+    const [outer, n, inner] = around(shape, axis);
+    const out = allocArray(outDtype, outer * inner);
+    const isArg = op === "argmax" || op === "argmin";
+    // `better(v, best)`: whether v replaces the running value (NaN wins, as in NumPy).
+    const better = op === "max" || op === "argmax"
+      ? (v: number, best: number) => v > best || (v !== v && best === best)
+      : (v: number, best: number) => v < best || (v !== v && best === best);
+    const acc = new Float64Array(inner);
+    const arg = new Int32Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * n * inner;
+      for (let i = 0; i < inner; i++) acc[i] = op === "sum" ? 0 : src[base + i];
+      arg.fill(0);
+      // Walk the reduced axis in the outer loop so that the inner loop reads memory in order.
+      for (let k = op === "sum" ? 0 : 1; k < n; k++) {
+        const row = base + k * inner;
+        if (op === "sum") {
+          for (let i = 0; i < inner; i++) acc[i] += src[row + i];
+        } else {
+          for (let i = 0; i < inner; i++) {
+            const v = src[row + i];
+            if (better(v, acc[i])) {
+              acc[i] = v;
+              arg[i] = k;
+            }
+          }
+        }
+      }
+      out.set(isArg ? arg : acc, o * inner);
+    }
+    return out;
+  }
+
+  /** Batched matrix product through the register-blocked kernel. */
+  matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage {
+    const { batch, m, n, k, transA, transB } = spec;
+    const x = a as FloatArray, y = b as FloatArray;
+    const out = allocArray(dtype, batch * m * n) as FloatArray;
+    for (let i = 0; i < batch; i++) {
+      matmul(
+        x.subarray(i * m * k, (i + 1) * m * k),
+        y.subarray(i * k * n, (i + 1) * k * n),
+        out.subarray(i * m * n, (i + 1) * m * n),
+        m,
+        n,
+        k,
+        transA,
+        transB,
+      );
+    }
+    return out;
+  }
+
+  /** Gathers along an axis; negative indices count from the end; others throw a RangeError. */
+  gather(x: Storage, shape: Shape, axis: number, indices: Storage, count: number): Storage {
+    const src = x as TypedArray, idx = indices as Int32Array;
+    const [outer, size, inner] = around(shape, axis);
+    const out = allocArray(dtypeOf(src), outer * count * inner);
+    for (let j = 0; j < count; j++) checkIndex(idx[j], size, axis);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const from = (o * size + checkIndex(idx[j], size, axis)) * inner;
+        out.set(src.subarray(from, from + inner), (o * count + j) * inner);
+      }
+    }
+    return out;
+  }
+
+  /** Adds each gathered row of `g` back to where it came from. */
+  scatterAdd(g: Storage, gShape: Shape, axis: number, indices: Storage, size: number): Storage {
+    const src = g as TypedArray, idx = indices as Int32Array;
+    const [outer, count, inner] = around(gShape, axis);
+    const out = allocArray(dtypeOf(src), outer * size * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const to = (o * size + checkIndex(idx[j], size, axis)) * inner;
+        const from = (o * count + j) * inner;
+        for (let i = 0; i < inner; i++) out[to + i] += src[from + i];
+      }
+    }
+    return out;
+  }
+
+  /** Strided copy: the one primitive behind transpose, slicing, concat and broadcastTo. */
+  copy(src: Storage, srcView: View, dst: Storage, dstView: View, shape: Shape): void {
+    const s = src as TypedArray, d = dst as TypedArray;
+    if (sizeOf(shape) === 0) return;
+    const ss = lastStride(srcView), ds = lastStride(dstView);
+    const n = shape[shape.length - 1] ?? 1;
+    forEachRow(shape, [srcView, dstView], ([is, id]) => {
+      for (let j = 0; j < n; j++) d[id + j * ds] = s[is + j * ss];
+    });
+  }
+
+  /** Converts to another dtype; float to int32 truncates toward zero. */
+  cast(x: Storage, size: number, _from: DType, to: DType): Storage {
+    const out = allocArray(to, size);
+    out.set(x as TypedArray);
+    return out;
+  }
+}

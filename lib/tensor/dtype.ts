@@ -1,0 +1,88 @@
+/**
+ * Data types of tensors and the typed arrays that hold them.
+ *
+ * @module
+ */
+
+/** The element types a tensor can hold: `float32` (the default), `float64`, `int32`. */
+export type DType = "float32" | "float64" | "int32";
+
+/** The typed array that stores a tensor's elements. */
+export type TypedArray = Float32Array | Float64Array | Int32Array;
+
+/** The typed array that stores floating-point elements. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** The dtypes, in order of promotion (a binary op takes the later of its two). */
+export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
+
+/**
+ * Checks that `dtype` names a known dtype and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkDType } from "./dtype.ts";
+ * console.assert(checkDType("float64") === "float64");
+ * ```
+ */
+export function checkDType(dtype: unknown, where = "dtype"): DType {
+  if (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype)) {
+    return dtype as DType;
+  }
+  throw new TypeError(
+    `${where}: expected one of "float32", "float64", "int32", found ${JSON.stringify(dtype)}`,
+  );
+}
+
+/**
+ * Allocates a zero-filled typed array of `size` elements for `dtype`.
+ *
+ * @example
+ * ```ts
+ * import { allocArray } from "./dtype.ts";
+ * console.assert(allocArray("int32", 3) instanceof Int32Array);
+ * ```
+ */
+export function allocArray(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(size);
+    case "float64":
+      return new Float64Array(size);
+    case "int32":
+      return new Int32Array(size);
+  }
+}
+
+/**
+ * The dtype a typed array holds.
+ *
+ * @example
+ * ```ts
+ * import { dtypeOf } from "./dtype.ts";
+ * console.assert(dtypeOf(new Float64Array(2)) === "float64");
+ * ```
+ */
+export function dtypeOf(array: TypedArray): DType {
+  if (array instanceof Float32Array) return "float32";
+  if (array instanceof Float64Array) return "float64";
+  return "int32";
+}
+
+/**
+ * The dtype of a binary op's result: the wider of the two (int32 < float32 < float64).
+ *
+ * @example
+ * ```ts
+ * import { promote } from "./dtype.ts";
+ * console.assert(promote("int32", "float32") === "float32");
+ * ```
+ */
+export function promote(a: DType, b: DType): DType {
+  return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
+}
+
+/** Whether `dtype` is a floating-point type. */
+export function isFloat(dtype: DType): boolean {
+  return dtype !== "int32";
+}

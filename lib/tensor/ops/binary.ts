@@ -1,0 +1,181 @@
+/**
+ * Element-wise ops of two tensors, with NumPy broadcasting: arithmetic,
+ * maximum/minimum, comparisons and `where`. Each op's backward is beside its
+ * forward; broadcasting's backward is `unbroadcast`.
+ *
+ * @module
+ */
+
+import type { BinaryOp } from "../backend.ts";
+import { record } from "../autograd.ts";
+import { allocArray, type DType, isFloat, promote } from "../dtype.ts";
+import { broadcastShapes, describe } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { astype } from "./astype.ts";
+import { unbroadcast } from "./broadcast.ts";
+import { log } from "./unary.ts";
+
+/** A 0-d tensor holding `value` on `like`'s backend, in `dtype`. */
+export function scalar(value: number, dtype: DType, like: Tensor): Tensor {
+  const data = allocArray(dtype, 1);
+  data[0] = value;
+  return new Tensor(like.backend.fromArray(data), [], dtype, like.backend);
+}
+
+/** A tensor of `like`'s shape, dtype and backend filled with `value`. */
+export function fullLike(like: Tensor, value: number): Tensor {
+  const data = allocArray(like.dtype, like.size);
+  data.fill(value);
+  return new Tensor(like.backend.fromArray(data), like.shape, like.dtype, like.backend);
+}
+
+/**
+ * Turns a number operand into a tensor. A number takes the tensor's dtype, as in
+ * PyTorch, except that a fraction with an int32 tensor gives float32.
+ */
+function operand(value: Tensor | number, like: Tensor, op: string): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value !== "number") {
+    throw new TypeError(`${op}: expected a Tensor or a number, found ${describe(value)}`);
+  }
+  const dtype = like.dtype === "int32" && !Number.isInteger(value) ? "float32" : like.dtype;
+  return scalar(value, dtype, like);
+}
+
+/** Both operands as tensors of one dtype (the wider), and the broadcast shape. */
+function align(a: Tensor, bValue: Tensor | number, op: string): [Tensor, Tensor, number[]] {
+  const b = operand(bValue, a, op);
+  if (b.backend !== a.backend) {
+    throw new TypeError(
+      `${op}: operands live on different backends (${a.backend.name} and ${b.backend.name})`,
+    );
+  }
+  const dtype = promote(a.dtype, b.dtype);
+  return [astype(a, dtype), astype(b, dtype), broadcastShapes(a.shape, b.shape, op)];
+}
+
+function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dtype): Tensor {
+  const storage = a.backend.binary(op, a.storage, a.shape, b.storage, b.shape, shape, dtype);
+  return new Tensor(storage, shape, dtype, a.backend);
+}
+
+/** `a + b`. */
+export function add(aValue: Tensor, bValue: Tensor | number): Tensor {
+  const [a, b, shape] = align(aValue, bValue, "add");
+  return record(apply("add", a, b, shape), "add", [a, b], (g) => [
+    unbroadcast(g, a.shape),
+    unbroadcast(g, b.shape),
+  ]);
+}
+
+/** `a - b`. */
+export function sub(aValue: Tensor, bValue: Tensor | number): Tensor {
+  const [a, b, shape] = align(aValue, bValue, "sub");
+  return record(apply("sub", a, b, shape), "sub", [a, b], (g) => [
+    unbroadcast(g, a.shape),
+    unbroadcast(g.neg(), b.shape),
+  ]);
+}
+
+/** `a * b`: d(ab)/da = b, d(ab)/db = a. */
+export function mul(aValue: Tensor, bValue: Tensor | number): Tensor {
+  const [a, b, shape] = align(aValue, bValue, "mul");
+  return record(apply("mul", a, b, shape), "mul", [a, b], (g) => [
+    a.requiresGrad ? unbroadcast(g.mul(b), a.shape) : null,
+    b.requiresGrad ? unbroadcast(g.mul(a), b.shape) : null,
+  ]);
+}
+
+/** `a / b` (int32 / int32 gives float32): d/da = 1/b, d/db = -a/b² = -out/b. */
+export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
+  let [a, b, shape] = align(aValue, bValue, "div");
+  if (!isFloat(a.dtype)) [a, b] = [astype(a, "float32"), astype(b, "float32")];
+  const out = apply("div", a, b, shape);
+  return record(out, "div", [a, b], (g) => [
+    a.requiresGrad ? unbroadcast(g.div(b), a.shape) : null,
+    b.requiresGrad ? unbroadcast(g.mul(out).div(b).neg(), b.shape) : null,
+  ]);
+}
+
+/** `a ** b`: d/da = b·a^(b-1), d/db = a^b·ln a. */
+export function pow(aValue: Tensor, bValue: Tensor | number): Tensor {
+  const [a, b, shape] = align(aValue, bValue, "pow");
+  const out = apply("pow", a, b, shape);
+  return record(out, "pow", [a, b], (g) => [
+    a.requiresGrad ? unbroadcast(g.mul(b).mul(pow(a, b.sub(1))), a.shape) : null,
+    b.requiresGrad ? unbroadcast(g.mul(out).mul(log(a)), b.shape) : null,
+  ]);
+}
+
+/**
+ * Maximum or minimum: the gradient goes to the operand that was picked; on a tie
+ * it is split in half between both, as in PyTorch.
+ */
+function extremum(op: "maximum" | "minimum", aValue: Tensor, bValue: Tensor | number): Tensor {
+  const [a, b, shape] = align(aValue, bValue, op);
+  return record(apply(op, a, b, shape), op, [a, b], (g) => {
+    const wins = op === "maximum" ? "gt" : "lt";
+    const tie = apply("eq", a, b, shape).mul(0.5);
+    const aShare = apply(wins, a, b, shape).add(tie);
+    const bShare = apply(wins, b, a, shape).add(tie);
+    return [unbroadcast(g.mul(aShare), a.shape), unbroadcast(g.mul(bShare), b.shape)];
+  });
+}
+
+/** The larger of `a` and `b`, element-wise. */
+export function maximum(a: Tensor, b: Tensor | number): Tensor {
+  return extremum("maximum", a, b);
+}
+
+/** The smaller of `a` and `b`, element-wise. */
+export function minimum(a: Tensor, b: Tensor | number): Tensor {
+  return extremum("minimum", a, b);
+}
+
+/** A comparison: 1 where it holds, else 0, in the operands' dtype. Not differentiable. */
+export function compare(
+  op: "gt" | "lt" | "ge" | "le" | "eq",
+  aValue: Tensor,
+  bValue: Tensor | number,
+): Tensor {
+  const [a, b, shape] = align(aValue, bValue, op);
+  return apply(op, a, b, shape);
+}
+
+/**
+ * `a` where `condition` is non-zero, else `b`, with broadcasting (NumPy's
+ * `np.where(condition, a, b)`). The gradient flows to the side that was picked.
+ *
+ * @example
+ * ```ts
+ * import { tensor, where } from "../../mod.ts";
+ * const x = tensor([-2, 3]);
+ * console.assert(where(x.gt(0), x, 0).toArray().join() === "0,3");
+ * ```
+ */
+export function where(condition: Tensor, aValue: Tensor | number, bValue: Tensor | number): Tensor {
+  if (!(condition instanceof Tensor)) {
+    throw new TypeError(`where: expected a Tensor condition, found ${describe(condition)}`);
+  }
+  const first = aValue instanceof Tensor ? aValue : bValue instanceof Tensor ? bValue : condition;
+  const [a, b, ab] = align(operand(aValue, first, "where"), bValue, "where");
+  const shape = broadcastShapes(condition.shape, ab, "where");
+  const storage = a.backend.where(
+    condition.storage,
+    condition.shape,
+    a.storage,
+    a.shape,
+    b.storage,
+    b.shape,
+    shape,
+    a.dtype,
+  );
+  const out = new Tensor(storage, shape, a.dtype, a.backend);
+  return record(out, "where", [a, b], (g) => {
+    const zero = scalar(0, g.dtype, g);
+    return [
+      unbroadcast(where(condition, g, zero), a.shape),
+      unbroadcast(where(condition, zero, g), b.shape),
+    ];
+  });
+}

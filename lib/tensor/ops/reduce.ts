@@ -1,0 +1,142 @@
+/**
+ * Reductions along axes: sum, mean, max, min, argmax, argmin, var, std.
+ *
+ * @module
+ */
+
+import type { ReduceOp } from "../backend.ts";
+import { record } from "../autograd.ts";
+import { isFloat } from "../dtype.ts";
+import { formatShape, normalizeAxis } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+import { astype } from "./astype.ts";
+import { broadcastTo } from "./broadcast.ts";
+import { reshape } from "./movement.ts";
+
+/** The axes to reduce, sorted and unique (all axes when none are given). */
+function axesOf(x: Tensor, axis: number | readonly number[] | undefined | null, op: string): number[] {
+  if (axis === undefined || axis === null) return x.shape.map((_, i) => i);
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const axes = list.map((a) => normalizeAxis(a, x.ndim, op));
+  if (new Set(axes).size !== axes.length) {
+    throw new RangeError(`${op}: repeated axis in [${list.join(", ")}]`);
+  }
+  return axes.sort((a, b) => a - b);
+}
+
+/** `x.shape` with the reduced axes set to 1. */
+function keptShape(x: Tensor, axes: readonly number[]): number[] {
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** Reduces each of `axes` in turn with a backend primitive; no gradient is recorded. */
+function reduceAxes(x: Tensor, op: ReduceOp, axes: readonly number[], keepdims: boolean): Tensor {
+  let storage = x.storage;
+  const shape = [...x.shape];
+  const dtype = op === "argmax" || op === "argmin" ? "int32" : x.dtype;
+  for (const axis of axes) {
+    if (shape[axis] === 0 && op !== "sum") {
+      throw new RangeError(
+        `${op}: cannot reduce axis ${axis} of size 0 in shape ${formatShape(x.shape)}`,
+      );
+    }
+    storage = x.backend.reduce(op, storage, shape, axis, dtype);
+    shape[axis] = 1;
+  }
+  const outShape = keepdims ? shape : shape.filter((_, i) => !axes.includes(i));
+  return new Tensor(storage, outShape, dtype, x.backend);
+}
+
+/** The sum over `axis`; its gradient is the output's gradient, repeated. */
+export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  const axes = axesOf(x, axis, "sum");
+  return record(reduceAxes(x, "sum", axes, keepdims), "sum", [x], (g) => [
+    broadcastTo(reshape(g, keptShape(x, axes)), x.shape),
+  ]);
+}
+
+/** The mean over `axis`: the sum divided by the number of elements summed. */
+export function mean(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  const axes = axesOf(x, axis, "mean");
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const float = isFloat(x.dtype) ? x : astype(x, "float32");
+  return sum(float, axes, keepdims).div(count);
+}
+
+/**
+ * The largest (or smallest) value over `axis`. The gradient goes to the entries
+ * that hold it, split evenly among ties (as PyTorch's `amax`).
+ */
+function extremum(
+  op: "max" | "min",
+  x: Tensor,
+  axis: number | readonly number[] | undefined,
+  keepdims: boolean,
+): Tensor {
+  const axes = axesOf(x, axis, op);
+  const out = reduceAxes(x, op, axes, keepdims);
+  return record(out, op, [x], (g) => {
+    const kept = keptShape(x, axes);
+    const hits = x.eq(reshape(out, kept));
+    const share = hits.div(sum(hits, axes, true));
+    return [share.mul(reshape(g, kept))];
+  });
+}
+
+/** The largest value over `axis`. */
+export function max(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  return extremum("max", x, axis, keepdims);
+}
+
+/** The smallest value over `axis`. */
+export function min(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  return extremum("min", x, axis, keepdims);
+}
+
+function argExtremum(op: "argmax" | "argmin", x: Tensor, axis: number | undefined, keepdims: boolean) {
+  if (axis === undefined || axis === null) {
+    const flat = reduceAxes(reshape(x, [x.size]), op, [0], false);
+    return keepdims ? reshape(flat, x.shape.map(() => 1)) : flat;
+  }
+  return reduceAxes(x, op, [normalizeAxis(axis, x.ndim, op)], keepdims);
+}
+
+/** The index of the largest value along `axis` (first on ties), as int32. */
+export function argmax(x: Tensor, axis?: number, keepdims = false): Tensor {
+  return argExtremum("argmax", x, axis, keepdims);
+}
+
+/** The index of the smallest value along `axis` (first on ties), as int32. */
+export function argmin(x: Tensor, axis?: number, keepdims = false): Tensor {
+  return argExtremum("argmin", x, axis, keepdims);
+}
+
+/**
+ * The variance over `axis`: `sum((x - mean)²) / (n - ddof)`. Written with the
+ * ops above, so its gradient comes from theirs.
+ */
+export function variance(
+  x: Tensor,
+  axis: number | readonly number[] | undefined,
+  ddof: number,
+  keepdims: boolean,
+): Tensor {
+  if (typeof ddof !== "number" || !Number.isInteger(ddof) || ddof < 0) {
+    throw new RangeError(`var: expected a non-negative integer ddof, found ${ddof}`);
+  }
+  const axes = axesOf(x, axis, "var");
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const float = isFloat(x.dtype) ? x : astype(x, "float32");
+  const centered = float.sub(mean(float, axes, true));
+  return sum(centered.mul(centered), axes, keepdims).div(count - ddof);
+}
+
+/** The standard deviation over `axis`: the square root of the variance. */
+export function std(
+  x: Tensor,
+  axis: number | readonly number[] | undefined,
+  ddof: number,
+  keepdims: boolean,
+): Tensor {
+  return variance(x, axis, ddof, keepdims).sqrt();
+}

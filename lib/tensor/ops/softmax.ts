@@ -1,0 +1,35 @@
+/**
+ * Softmax and log-softmax along an axis, computed without overflow: the
+ * largest entry is subtracted first, so `exp` never sees a positive number.
+ *
+ * @module
+ */
+
+import { noGrad, record } from "../autograd.ts";
+import { normalizeAxis } from "../shape.ts";
+import { Tensor } from "../tensor.ts";
+
+/** The stable shifted values `x - max(x)` along `axis` (as a plain value, no gradient). */
+function shifted(x: Tensor, axis: number): Tensor {
+  return x.sub(x.max(axis, true));
+}
+
+/** `e^x / Σ e^x` along `axis`; with s = softmax(x): dx = s · (g - Σ g·s). */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const ax = normalizeAxis(axis, x.ndim, "softmax");
+  const out = noGrad(() => {
+    const e = shifted(x, ax).exp();
+    return e.div(e.sum(ax, true));
+  });
+  return record(out, "softmax", [x], (g) => [out.mul(g.sub(g.mul(out).sum(ax, true)))]);
+}
+
+/** `x - log Σ e^x` along `axis`; dx = g - softmax(x) · Σ g. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const ax = normalizeAxis(axis, x.ndim, "logSoftmax");
+  const out = noGrad(() => {
+    const z = shifted(x, ax);
+    return z.sub(z.exp().sum(ax, true).log());
+  });
+  return record(out, "logSoftmax", [x], (g) => [g.sub(out.exp().mul(g.sum(ax, true)))]);
+}

@@ -1,0 +1,22 @@
+/**
+ * `@handson/nn`: build, train and look at neural networks from scratch, in Deno.
+ *
+ * A NumPy-like matrix core with PyTorch-like autograd, written along a textbook
+ * chapter on neural networks.
+ *
+ * @example
+ * ```ts
+ * import * as nn from "./mod.ts";
+ * nn.manualSeed(0);
+ * const x = nn.randn([4, 2], { dtype: "float64" });
+ * const w = nn.randn([2, 1], { dtype: "float64", requiresGrad: true });
+ * const loss = x.matmul(w).sigmoid().mean();
+ * loss.backward();
+ * console.assert(w.grad!.shape.join() === "2,1");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/tensor/mod.ts";
+export { DataFormatError, ShapeError } from "./lib/errors.ts";

@@ -1,0 +1,46 @@
+/** Small assertions for the tests (JSR's std is out of reach on our machines). */
+
+/** Throws `message` unless `condition` holds. */
+export function assert(condition: unknown, message = "assertion failed"): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** Deep equality through JSON, with a message showing both sides. */
+export function assertEquals(actual: unknown, expected: unknown, message = ""): void {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}\n  actual:   ${a}\n  expected: ${e}`);
+}
+
+/** Element-wise closeness: |a - e| <= atol + rtol·|e|. */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol = 1e-6,
+  atol = 0,
+  message = "",
+): void {
+  assert(actual.length === expected.length, `${message} length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      throw new Error(`${message} element ${i}: ${a} is not close to ${e}`);
+    }
+  }
+}
+
+/** Runs `fn`, expects it to throw an instance of `ErrorClass` whose message includes `includes`. */
+export function assertThrows(
+  fn: () => unknown,
+  ErrorClass: new (...args: never[]) => Error,
+  includes: string,
+): void {
+  try {
+    fn();
+  } catch (e) {
+    assert(e instanceof ErrorClass, `expected ${ErrorClass.name}, got ${(e as Error)?.name}: ${e}`);
+    assert(e.message.includes(includes), `message "${e.message}" lacks "${includes}"`);
+    return;
+  }
+  throw new Error(`expected ${ErrorClass.name} with "${includes}", nothing was thrown`);
+}
