@@ -6,17 +6,19 @@
  *
  * @example
  * ```ts
- * import * as nn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import * as nn from "@handson/nn";
  * nn.manualSeed(0);
  * const x = nn.randn([4, 2], { dtype: "float64" });
  * const w = nn.randn([2, 1], { dtype: "float64", requiresGrad: true });
  * const loss = x.matmul(w).sigmoid().mean();
  * loss.backward();
- * console.assert(w.grad!.shape.join() === "2,1");
+ * assert.deepEqual(w.grad!.shape, [2, 1]);
  * ```
  *
  * @module
  */
 
 export * from "./lib/tensor/mod.ts";
-export { DataFormatError, ShapeError } from "./lib/errors.ts";
+export { DataFormatError, DownloadError, ShapeError } from "./lib/errors.ts";
+export * from "./lib/data/mod.ts";

@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
- * import { ShapeError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { ShapeError } from "@handson/nn";
  * const err = new ShapeError("matmul: cannot multiply [3,2] by [3,2]: inner sizes 2 and 3 differ");
- * console.assert(err.name === "ShapeError");
+ * assert(err.name === "ShapeError");
  * ```
  */
 export class ShapeError extends Error {
@@ -30,9 +31,10 @@ export class ShapeError extends Error {
  *
  * @example
  * ```ts
- * import { DataFormatError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DataFormatError } from "@handson/nn";
  * const err = new DataFormatError("data.csv, line 3, column 2: expected a number, found \"abc\"");
- * console.assert(err.name === "DataFormatError");
+ * assert(err.name === "DataFormatError");
  * ```
  */
 export class DataFormatError extends Error {
@@ -40,5 +42,25 @@ export class DataFormatError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "DataFormatError";
+  }
+}
+
+/**
+ * Thrown when a download fails: the message names the URL and the HTTP status
+ * or the cause (network error, checksum mismatch, time-out).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DownloadError } from "@handson/nn";
+ * const err = new DownloadError("https://example.org/a.gz: HTTP 404 Not Found");
+ * assert.equal(err.name, "DownloadError");
+ * ```
+ */
+export class DownloadError extends Error {
+  /** Creates a DownloadError with the given one-sentence message. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DownloadError";
   }
 }

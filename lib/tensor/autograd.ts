@@ -30,8 +30,9 @@ let gradEnabled = true;
  *
  * @example
  * ```ts
- * import { isGradEnabled, noGrad } from "./autograd.ts";
- * console.assert(isGradEnabled() && !noGrad(isGradEnabled));
+ * import assert from "node:assert/strict";
+ * import { isGradEnabled, noGrad } from "@handson/nn";
+ * assert(isGradEnabled() && !noGrad(isGradEnabled));
  * ```
  */
 export function isGradEnabled(): boolean {
@@ -45,10 +46,11 @@ export function isGradEnabled(): boolean {
  *
  * @example
  * ```ts
- * import { noGrad, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { noGrad, tensor } from "@handson/nn";
  * const w = tensor([1, 2], { requiresGrad: true });
  * const y = noGrad(() => w.mul(2));
- * console.assert(!y.requiresGrad);
+ * assert(!y.requiresGrad);
  * ```
  */
 export function noGrad<T>(fn: () => T): T {

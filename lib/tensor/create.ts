@@ -101,11 +101,12 @@ function flattenInto(
  *
  * @example
  * ```ts
- * import { tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { tensor } from "@handson/nn";
  * const x = tensor([[1, 2, 3], [4, 5, 6]]);
- * console.assert(x.shape.join() === "2,3" && x.dtype === "float32");
+ * assert.deepEqual([x.shape, x.dtype], [[2, 3], "float32"]);
  * const y = tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] });
- * console.assert(y.dtype === "float64" && y.at(1).toArray().join() === "3,4");
+ * assert.deepEqual([y.dtype, y.at(1).toArray()], ["float64", [3, 4]]);
  * ```
  */
 export function tensor(
@@ -154,8 +155,9 @@ function filled(shapeIn: readonly number[], value: number, options: TensorOption
  *
  * @example
  * ```ts
- * import { zeros } from "../../mod.ts";
- * console.assert(zeros([2, 3]).sum().item() === 0);
+ * import assert from "node:assert/strict";
+ * import { zeros } from "@handson/nn";
+ * assert(zeros([2, 3]).sum().item() === 0);
  * ```
  */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
@@ -167,8 +169,9 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
  *
  * @example
  * ```ts
- * import { ones } from "../../mod.ts";
- * console.assert(ones([2, 3]).sum().item() === 6);
+ * import assert from "node:assert/strict";
+ * import { ones } from "@handson/nn";
+ * assert(ones([2, 3]).sum().item() === 6);
  * ```
  */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
@@ -180,8 +183,9 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
  *
  * @example
  * ```ts
- * import { full } from "../../mod.ts";
- * console.assert(full([2], 7, { dtype: "int32" }).toArray().join() === "7,7");
+ * import assert from "node:assert/strict";
+ * import { full } from "@handson/nn";
+ * assert.deepEqual(full([2], 7, { dtype: "int32" }).toArray(), [7, 7]);
  * ```
  */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
@@ -196,8 +200,9 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
  *
  * @example
  * ```ts
- * import { tensor, zerosLike } from "../../mod.ts";
- * console.assert(zerosLike(tensor([[1, 2]])).shape.join() === "1,2");
+ * import assert from "node:assert/strict";
+ * import { tensor, zerosLike } from "@handson/nn";
+ * assert.deepEqual(zerosLike(tensor([[1, 2]])).shape, [1, 2]);
  * ```
  */
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
@@ -209,8 +214,9 @@ export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { onesLike, tensor } from "../../mod.ts";
- * console.assert(onesLike(tensor([1, 2, 3])).sum().item() === 3);
+ * import assert from "node:assert/strict";
+ * import { onesLike, tensor } from "@handson/nn";
+ * assert(onesLike(tensor([1, 2, 3])).sum().item() === 3);
  * ```
  */
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
@@ -222,8 +228,9 @@ export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * import { eye } from "../../mod.ts";
- * console.assert(JSON.stringify(eye(2).toArray()) === "[[1,0],[0,1]]");
+ * import assert from "node:assert/strict";
+ * import { eye } from "@handson/nn";
+ * assert.deepEqual(eye(2).toArray(), [[1,0],[0,1]]);
  * ```
  */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
@@ -239,9 +246,10 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
  *
  * @example
  * ```ts
- * import { arange } from "../../mod.ts";
- * console.assert(arange(5).toArray().join() === "0,1,2,3,4");
- * console.assert(arange(1, 2, 0.25).toArray().join() === "1,1.25,1.5,1.75");
+ * import assert from "node:assert/strict";
+ * import { arange } from "@handson/nn";
+ * assert.deepEqual(arange(5).toArray(), [0, 1, 2, 3, 4]);
+ * assert.deepEqual(arange(1, 2, 0.25).toArray(), [1, 1.25, 1.5, 1.75]);
  * ```
  */
 export function arange(
@@ -271,11 +279,17 @@ export function arange(
  *
  * @example
  * ```ts
- * import { linspace } from "../../mod.ts";
- * console.assert(linspace(0, 1, 5).toArray().join() === "0,0.25,0.5,0.75,1");
+ * import assert from "node:assert/strict";
+ * import { linspace } from "@handson/nn";
+ * assert.deepEqual(linspace(0, 1, 5).toArray(), [0, 0.25, 0.5, 0.75, 1]);
  * ```
  */
-export function linspace(start: number, stop: number, num = 50, options: TensorOptions = {}): Tensor {
+export function linspace(
+  start: number,
+  stop: number,
+  num = 50,
+  options: TensorOptions = {},
+): Tensor {
   if (!Number.isInteger(num) || num < 0) {
     throw new RangeError(`linspace: expected a non-negative integer num, found ${describe(num)}`);
   }
@@ -301,9 +315,10 @@ function randomArray(shapeIn: readonly number[], options: RandomOptions, op: str
  *
  * @example
  * ```ts
- * import { manualSeed, rand } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { manualSeed, rand } from "@handson/nn";
  * manualSeed(0);
- * console.assert(rand([3], { dtype: "float64" }).at(0).item() === 0.5488135039273248);
+ * assert(rand([3], { dtype: "float64" }).at(0).item() === 0.5488135039273248);
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
@@ -318,9 +333,10 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
  *
  * @example
  * ```ts
- * import { manualSeed, randn } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { manualSeed, randn } from "@handson/nn";
  * manualSeed(0);
- * console.assert(randn([2, 10], { dtype: "float64" }).at(0).at(0).item() === 1.764052345967664);
+ * assert(randn([2, 10], { dtype: "float64" }).at(0).at(0).item() === 1.764052345967664);
  * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
@@ -335,9 +351,10 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
  *
  * @example
  * ```ts
- * import { manualSeed, randint } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { manualSeed, randint } from "@handson/nn";
  * manualSeed(0);
- * console.assert(randint(0, 10, [5]).toArray().join() === "5,0,3,3,7");
+ * assert.deepEqual(randint(0, 10, [5]).toArray(), [5, 0, 3, 3, 7]);
  * ```
  */
 export function randint(
@@ -359,8 +376,9 @@ export function randint(
  *
  * @example
  * ```ts
- * import { oneHot } from "../../mod.ts";
- * console.assert(JSON.stringify(oneHot([2, 0], 3).toArray()) === "[[0,0,1],[1,0,0]]");
+ * import assert from "node:assert/strict";
+ * import { oneHot } from "@handson/nn";
+ * assert.deepEqual(oneHot([2, 0], 3).toArray(), [[0,0,1],[1,0,0]]);
  * ```
  */
 export function oneHot(
@@ -369,11 +387,16 @@ export function oneHot(
   options: TensorOptions = {},
 ): Tensor {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new RangeError(`oneHot: expected a positive integer numClasses, found ${describe(numClasses)}`);
+    throw new RangeError(
+      `oneHot: expected a positive integer numClasses, found ${describe(numClasses)}`,
+    );
   }
   const values = labels instanceof Tensor ? labels.dataSync() : labels;
   const shape = labels instanceof Tensor ? labels.shape : [values.length];
-  const out = allocArray(checkDType(options.dtype ?? "float32", "oneHot"), values.length * numClasses);
+  const out = allocArray(
+    checkDType(options.dtype ?? "float32", "oneHot"),
+    values.length * numClasses,
+  );
   for (let i = 0; i < values.length; i++) {
     const c = values[i];
     if (!Number.isInteger(c) || c < 0 || c >= numClasses) {

@@ -21,8 +21,9 @@ export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkDType } from "./dtype.ts";
- * console.assert(checkDType("float64") === "float64");
+ * assert(checkDType("float64") === "float64");
  * ```
  */
 export function checkDType(dtype: unknown, where = "dtype"): DType {
@@ -39,8 +40,9 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allocArray } from "./dtype.ts";
- * console.assert(allocArray("int32", 3) instanceof Int32Array);
+ * assert(allocArray("int32", 3) instanceof Int32Array);
  * ```
  */
 export function allocArray(dtype: DType, size: number): TypedArray {
@@ -59,8 +61,9 @@ export function allocArray(dtype: DType, size: number): TypedArray {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dtypeOf } from "./dtype.ts";
- * console.assert(dtypeOf(new Float64Array(2)) === "float64");
+ * assert(dtypeOf(new Float64Array(2)) === "float64");
  * ```
  */
 export function dtypeOf(array: TypedArray): DType {
@@ -74,8 +77,9 @@ export function dtypeOf(array: TypedArray): DType {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { promote } from "./dtype.ts";
- * console.assert(promote("int32", "float32") === "float32");
+ * assert(promote("int32", "float32") === "float32");
  * ```
  */
 export function promote(a: DType, b: DType): DType {

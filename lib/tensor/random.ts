@@ -135,6 +135,7 @@ function temper(y: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultGenerator, Generator, manualSeed } from "./random.ts";
  *
  * const g = new Generator(0); // np.random.RandomState(0)
@@ -151,7 +152,7 @@ function temper(y: number): number {
  *
  * // The default generator after manualSeed(s) draws what new Generator(s) draws.
  * manualSeed(0);
- * console.assert(defaultGenerator().random() === 0.5488135039273248);
+ * assert(defaultGenerator().random() === 0.5488135039273248);
  * ```
  */
 export class Generator {
@@ -486,6 +487,7 @@ const defaultGen: Generator = new Generator();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultGenerator, Generator, manualSeed } from "./random.ts";
  *
  * manualSeed(42); // np.random.seed(42)
@@ -497,7 +499,7 @@ const defaultGen: Generator = new Generator();
  *   manualSeed(NaN);
  *   throw new Error("NaN was accepted");
  * } catch (e) {
- *   console.assert(e instanceof TypeError, String(e));
+ *   assert(e instanceof TypeError, String(e));
  * }
  * ```
  */
@@ -513,9 +515,10 @@ export function manualSeed(seed: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultGenerator, Generator, manualSeed } from "./random.ts";
  *
- * console.assert(defaultGenerator() instanceof Generator);
+ * assert(defaultGenerator() instanceof Generator);
  * manualSeed(1);
  * const a = defaultGenerator().standardNormal(); // np.random.seed(1); np.random.randn()
  * manualSeed(1);

@@ -25,9 +25,10 @@ export function currentBackend(): Backend {
  *
  * @example
  * ```ts
- * import { getBackend, setBackend } from "./select_backend.ts";
+ * import assert from "node:assert/strict";
+ * import { getBackend, setBackend } from "@handson/nn";
  * await setBackend("auto");
- * console.assert(getBackend() === "cpu");
+ * assert(getBackend() === "cpu");
  * ```
  */
 export function setBackend(name: BackendName): Promise<void> {
@@ -54,8 +55,9 @@ export function setBackend(name: BackendName): Promise<void> {
  *
  * @example
  * ```ts
- * import { getBackend } from "./select_backend.ts";
- * console.assert(getBackend() === "cpu");
+ * import assert from "node:assert/strict";
+ * import { getBackend } from "@handson/nn";
+ * assert(getBackend() === "cpu");
  * ```
  */
 export function getBackend(): "cpu" | "webgpu" {

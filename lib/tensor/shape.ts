@@ -19,8 +19,9 @@ export function formatShape(shape: Shape): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sizeOf } from "./shape.ts";
- * console.assert(sizeOf([2, 3, 4]) === 24 && sizeOf([]) === 1);
+ * assert(sizeOf([2, 3, 4]) === 24 && sizeOf([]) === 1);
  * ```
  */
 export function sizeOf(shape: Shape): number {
@@ -69,8 +70,9 @@ export function sameShape(a: Shape, b: Shape): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { broadcastShapes } from "./shape.ts";
- * console.assert(broadcastShapes([4, 1], [3], "add").join() === "4,3");
+ * assert.deepEqual(broadcastShapes([4, 1], [3], "add"), [4, 3]);
  * ```
  */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {

@@ -38,12 +38,13 @@ export interface VarOptions {
  *
  * @example
  * ```ts
- * import { tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { tensor } from "@handson/nn";
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * const y = x.matmul(x.T).sum();
  * y.backward();
- * console.assert(y.item() === 30);
- * console.assert(JSON.stringify(x.grad!.toArray()) === "[[8,12],[8,12]]");
+ * assert.equal(y.item(), 52); // [[5, 11], [11, 25]] summed
+ * assert.deepEqual(x.grad!.toArray(), [[8,12],[8,12]]);
  * ```
  */
 export class Tensor {

@@ -1,14 +1,15 @@
 /**
  * Every differentiable op against central finite differences in float64.
  *
- * The last test lists every method of Tensor and every function the module
- * exports: an op added later must either get a case here or be declared not
+ * The last test lists every method of Tensor and every function the matrix
+ * core exports: an op added later must either get a case here or be declared not
  * differentiable, or this file fails.
  */
 
 import * as nn from "../../mod.ts";
+import * as core from "../../lib/tensor/mod.ts";
 import { Tensor } from "../../mod.ts";
-import { assert } from "./assert.ts";
+import { assert } from "../assert.ts";
 
 type Case = {
   /** The methods or functions this case exercises. */
@@ -70,7 +71,11 @@ const CASES: Case[] = [
   { covers: ["slice"], shapes: [[5, 3]], f: (a) => a.slice(1, 3, 1).exp() },
   { covers: ["at"], shapes: [[4, 3]], f: (a) => a.at(-2).exp() },
   { covers: ["take"], shapes: [[4, 3]], f: (a) => a.take([0, 2, 2, -1], 0).exp() },
-  { covers: ["take"], shapes: [[4, 3]], f: (a) => a.take(nn.tensor([[1, 0], [2, 2]], { dtype: "int32" }), 1) },
+  {
+    covers: ["take"],
+    shapes: [[4, 3]],
+    f: (a) => a.take(nn.tensor([[1, 0], [2, 2]], { dtype: "int32" }), 1),
+  },
   { covers: ["broadcastTo"], shapes: [[3, 1]], f: (a) => a.broadcastTo([2, 3, 4]).exp() },
   { covers: ["concat"], shapes: [[2, 3], [4, 3]], f: (a, b) => nn.concat([a, b]).exp() },
   { covers: ["stack"], shapes: [[2, 3], [2, 3]], f: (a, b) => nn.stack([a, b], 2).exp() },
@@ -92,12 +97,50 @@ Deno.test("astype sends the gradient back in the input's dtype", () => {
 
 /** Not differentiable by nature (reading, comparing, indexing), or not an op. */
 const NOT_DIFFERENTIABLE = new Set([
-  "constructor", "requiresGrad", "ndim", "size", "dataSync", "data", "toArray", "array", "item",
-  "toString", "backward", "zeroGrad", "detach", "gt", "lt", "ge", "le", "eq", "argmax", "argmin",
+  "constructor",
+  "requiresGrad",
+  "ndim",
+  "size",
+  "dataSync",
+  "data",
+  "toArray",
+  "array",
+  "item",
+  "toString",
+  "backward",
+  "zeroGrad",
+  "detach",
+  "gt",
+  "lt",
+  "ge",
+  "le",
+  "eq",
+  "argmax",
+  "argmin",
   // exported functions that make tensors rather than transform them
-  "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "eye", "arange", "linspace", "rand",
-  "randn", "randint", "oneHot", "noGrad", "isGradEnabled", "manualSeed", "defaultGenerator",
-  "getBackend", "setBackend", "Generator", "Tensor", "ShapeError", "DataFormatError",
+  "tensor",
+  "zeros",
+  "ones",
+  "full",
+  "zerosLike",
+  "onesLike",
+  "eye",
+  "arange",
+  "linspace",
+  "rand",
+  "randn",
+  "randint",
+  "oneHot",
+  "noGrad",
+  "isGradEnabled",
+  "manualSeed",
+  "defaultGenerator",
+  "getBackend",
+  "setBackend",
+  "Generator",
+  "Tensor",
+  "ShapeError",
+  "DataFormatError",
 ]);
 
 /** `sum(f(xs) * weights)`: a scalar whose gradient exercises every output element. */
@@ -131,7 +174,9 @@ for (const [index, c] of CASES.entries()) {
         const at = (delta: number) => {
           const moved = v.slice();
           moved[j] += delta;
-          const inputs = values.map((u, k) => nn.tensor(k === i ? moved : u, { shape: c.shapes[k] }));
+          const inputs = values.map((u, k) =>
+            nn.tensor(k === i ? moved : u, { shape: c.shapes[k] })
+          );
           return nn.noGrad(() => lossOf(c, inputs.map((t) => t.astype("float64")), weights).item());
         };
         numeric[j] = (at(eps) - at(-eps)) / (2 * eps);
@@ -143,7 +188,9 @@ for (const [index, c] of CASES.entries()) {
       const relative = diff / Math.max(normOf(analytic) + normOf(numeric), 1e-12);
       assert(
         relative < 1e-6,
-        `input ${i}: relative error ${relative.toExponential(2)}\n analytic ${analytic}\n numeric  ${numeric}`,
+        `input ${i}: relative error ${
+          relative.toExponential(2)
+        }\n analytic ${analytic}\n numeric  ${numeric}`,
       );
     });
   });
@@ -153,9 +200,11 @@ Deno.test("every differentiable op has a gradient check", () => {
   const covered = new Set(CASES.flatMap((c) => c.covers));
   const names = [
     ...Object.getOwnPropertyNames(Tensor.prototype),
-    ...Object.keys(nn).filter((k) => typeof (nn as Record<string, unknown>)[k] === "function"),
+    ...Object.keys(core).filter((k) => typeof (core as Record<string, unknown>)[k] === "function"),
   ];
-  const missing = names.filter((n) => !covered.has(n) && !NOT_DIFFERENTIABLE.has(n) && !CHECKED_BY_HAND.has(n));
+  const missing = names.filter((n) =>
+    !covered.has(n) && !NOT_DIFFERENTIABLE.has(n) && !CHECKED_BY_HAND.has(n)
+  );
   assert(
     missing.length === 0,
     `no gradient check for: ${missing.join(", ")} (add a case, or list it as not differentiable)`,

@@ -2,7 +2,7 @@
 
 import * as nn from "../../mod.ts";
 import type { Tensor } from "../../mod.ts";
-import { assertClose, assertEquals } from "./assert.ts";
+import { assertClose, assertEquals } from "../assert.ts";
 
 type Encoded = { shape: number[]; values: number[] };
 const fixture: { inputs: Record<string, Encoded>; cases: Record<string, Encoded> } = JSON.parse(
@@ -85,14 +85,19 @@ Deno.test("float32 ops round like NumPy's float32", () => {
 
 Deno.test("softmax of huge float32 logits stays finite", () => {
   const s = nn.tensor([[1000, 1001, 1002], [-1000, 0, 1000]]).softmax();
-  assertClose(s.dataSync(), [
-    0.09003057,
-    0.24472847,
-    0.66524096,
-    0,
-    0,
-    1,
-  ], 1e-6, 1e-7);
+  assertClose(
+    s.dataSync(),
+    [
+      0.09003057,
+      0.24472847,
+      0.66524096,
+      0,
+      0,
+      1,
+    ],
+    1e-6,
+    1e-7,
+  );
   const ls = nn.tensor([[1000, 0]]).logSoftmax();
   assertEquals(Array.from(ls.dataSync()), [0, -1000]);
 });

@@ -2,7 +2,7 @@
 
 import * as nn from "../../mod.ts";
 import { ShapeError } from "../../mod.ts";
-import { assert, assertEquals, assertThrows } from "./assert.ts";
+import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("tensor() infers shapes and dtypes, and copies its input", () => {
   const x = nn.tensor([[1, 2, 3], [4, 5, 6]]);
@@ -20,12 +20,32 @@ Deno.test("tensor() infers shapes and dtypes, and copies its input", () => {
 });
 
 Deno.test("bad input to tensor() says what was expected and found", () => {
-  assertThrows(() => nn.tensor([[1, 2], [3]]), TypeError, "ragged nested array: expected 2 entries at index [1], found 1");
+  assertThrows(
+    () => nn.tensor([[1, 2], [3]]),
+    TypeError,
+    "ragged nested array: expected 2 entries at index [1], found 1",
+  );
   assertThrows(() => nn.tensor([[1, 2], 3]), TypeError, "ragged");
-  assertThrows(() => nn.tensor([1, "a" as unknown as number]), TypeError, 'expected a number at index [1], found "a"');
-  assertThrows(() => nn.tensor([1], { dtype: "float16" as "float32" }), TypeError, 'found "float16"');
-  assertThrows(() => nn.tensor(new Float32Array(6), { shape: [4, 2] }), RangeError, "shape [4,2] needs 8 elements, found 6");
-  assertThrows(() => nn.zeros([2, -1]), RangeError, "non-negative sizes in shape, found -1 in [2,-1]");
+  assertThrows(
+    () => nn.tensor([1, "a" as unknown as number]),
+    TypeError,
+    'expected a number at index [1], found "a"',
+  );
+  assertThrows(
+    () => nn.tensor([1], { dtype: "float16" as "float32" }),
+    TypeError,
+    'found "float16"',
+  );
+  assertThrows(
+    () => nn.tensor(new Float32Array(6), { shape: [4, 2] }),
+    RangeError,
+    "shape [4,2] needs 8 elements, found 6",
+  );
+  assertThrows(
+    () => nn.zeros([2, -1]),
+    RangeError,
+    "non-negative sizes in shape, found -1 in [2,-1]",
+  );
   assertThrows(() => nn.zeros([2.5]), TypeError, "integer sizes");
   assertThrows(() => nn.manualSeed(NaN), TypeError, "found NaN");
   assertThrows(() => nn.manualSeed(2 ** 32), RangeError, "4294967296");
@@ -42,7 +62,11 @@ Deno.test("creation functions", () => {
   assertEquals(nn.linspace(0, 1, 3).toArray(), [0, 0.5, 1]);
   assertEquals(nn.linspace(2, 3, 1).toArray(), [2]);
   assertEquals(nn.oneHot(nn.tensor([1, 0], { dtype: "int32" }), 2).toArray(), [[0, 1], [1, 0]]);
-  assertThrows(() => nn.oneHot([0, 3], 3), RangeError, "label 3 at index 1 is out of range for 3 classes");
+  assertThrows(
+    () => nn.oneHot([0, 3], 3),
+    RangeError,
+    "label 3 at index 1 is out of range for 3 classes",
+  );
   assertThrows(() => nn.arange(0, 1, 0), RangeError, "step must not be 0");
 });
 
@@ -58,14 +82,21 @@ Deno.test("random tensors reproduce NumPy's legacy stream (tests/fixtures/random
     const got = nn.randn([2, 10], { dtype: "float64" }).dataSync();
     assertEquals(Array.from(got), randn, `randn seed ${seed}`);
     nn.manualSeed(seed);
-    assertEquals(Array.from(nn.rand([2, 10], { dtype: "float64" }).dataSync()), rand, `rand seed ${seed}`);
+    assertEquals(
+      Array.from(nn.rand([2, 10], { dtype: "float64" }).dataSync()),
+      rand,
+      `rand seed ${seed}`,
+    );
     nn.manualSeed(seed);
     assertEquals(nn.randint(0, 10, [20]).toArray(), randint_0_10, `randint seed ${seed}`);
   }
   nn.manualSeed(0);
   const f32 = nn.randn([3]).dataSync();
   nn.manualSeed(0);
-  assertEquals(Array.from(f32), Array.from(new Float32Array(nn.randn([3], { dtype: "float64" }).dataSync())));
+  assertEquals(
+    Array.from(f32),
+    Array.from(new Float32Array(nn.randn([3], { dtype: "float64" }).dataSync())),
+  );
 });
 
 Deno.test("a generator object leaves the global stream alone", () => {
@@ -86,7 +117,11 @@ Deno.test("dtype rules: promotion, scalars, int division", () => {
   assertEquals(i.mean().dtype, "float32");
   assertEquals(i.exp().dtype, "float32");
   assertEquals(i.relu().dtype, "int32");
-  assertEquals(nn.tensor([[1, 2]], { dtype: "int32" }).matmul(nn.tensor([[3], [4]], { dtype: "int32" })).toArray(), [[11]]);
+  assertEquals(
+    nn.tensor([[1, 2]], { dtype: "int32" }).matmul(nn.tensor([[3], [4]], { dtype: "int32" }))
+      .toArray(),
+    [[11]],
+  );
 });
 
 Deno.test("shape errors name the op and both shapes", () => {
@@ -95,11 +130,31 @@ Deno.test("shape errors name the op and both shapes", () => {
     ShapeError,
     "matmul: cannot multiply [3,2] by [3,2]: inner sizes 2 and 3 differ",
   );
-  assertThrows(() => nn.zeros([2, 3]).add(nn.zeros([4])), ShapeError, "add: cannot broadcast [2,3] with [4]");
-  assertThrows(() => nn.zeros([2, 3]).reshape([4, 2]), ShapeError, "cannot reshape [2,3] (6 elements) into [4,2]");
-  assertThrows(() => nn.zeros([2, 3]).sum(2), RangeError, "axis 2 is out of range for a tensor of 2 dimensions");
-  assertThrows(() => nn.zeros([4]).take([4]), RangeError, "index 4 is out of range for axis 0 of size 4");
-  assertThrows(() => nn.concat([nn.zeros([2, 3]), nn.zeros([2, 4])]), ShapeError, "tensor 1 has shape [2,4]");
+  assertThrows(
+    () => nn.zeros([2, 3]).add(nn.zeros([4])),
+    ShapeError,
+    "add: cannot broadcast [2,3] with [4]",
+  );
+  assertThrows(
+    () => nn.zeros([2, 3]).reshape([4, 2]),
+    ShapeError,
+    "cannot reshape [2,3] (6 elements) into [4,2]",
+  );
+  assertThrows(
+    () => nn.zeros([2, 3]).sum(2),
+    RangeError,
+    "axis 2 is out of range for a tensor of 2 dimensions",
+  );
+  assertThrows(
+    () => nn.zeros([4]).take([4]),
+    RangeError,
+    "index 4 is out of range for axis 0 of size 4",
+  );
+  assertThrows(
+    () => nn.concat([nn.zeros([2, 3]), nn.zeros([2, 4])]),
+    ShapeError,
+    "tensor 1 has shape [2,4]",
+  );
   assertThrows(() => nn.zeros([2, 2]).item(), RangeError, "found shape [2,2] with 4 elements");
   assertThrows(() => nn.zeros([0]).max(), RangeError, "cannot reduce axis 0 of size 0");
   assertThrows(() => nn.zeros([3]).at(3), RangeError, "index 3 is out of range for shape [3]");
@@ -134,7 +189,10 @@ Deno.test("printing looks like NumPy, with shape, dtype and backend", () => {
     "Tensor([ 0.5 , -1.25], shape=[2], dtype=float64, backend=cpu, requiresGrad=true)",
   );
   const big = String(nn.arange(2000));
-  assert(big.startsWith("Tensor([   0,    1,    2, ..., 1997, 1998, 1999], shape=[2000], dtype=int32"), big);
+  assert(
+    big.startsWith("Tensor([   0,    1,    2, ..., 1997, 1998, 1999], shape=[2000], dtype=int32"),
+    big,
+  );
 });
 
 Deno.test("gradients accumulate until zeroGrad; noGrad and detach stop them", () => {
@@ -168,7 +226,11 @@ Deno.test("backward errors", () => {
   assertThrows(() => w.mul(2).backward(), RangeError, "found shape [2]; pass backward(grad)");
   w.mul(2).backward(nn.tensor([1, 10]));
   assertEquals(w.grad!.toArray(), [2, 20]);
-  assertThrows(() => nn.tensor([1], { dtype: "int32", requiresGrad: true }), TypeError, "only float32 and float64");
+  assertThrows(
+    () => nn.tensor([1], { dtype: "int32", requiresGrad: true }),
+    TypeError,
+    "only float32 and float64",
+  );
 });
 
 Deno.test("backends: auto is cpu until WebGPU lands", async () => {

@@ -5,7 +5,15 @@
  * @module
  */
 
-import type { Backend, BinaryOp, MatmulSpec, ReduceOp, Storage, UnaryOp, View } from "../backend.ts";
+import type {
+  Backend,
+  BinaryOp,
+  MatmulSpec,
+  ReduceOp,
+  Storage,
+  UnaryOp,
+  View,
+} from "../backend.ts";
 import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { matmul } from "./matmul.ts";
@@ -122,7 +130,13 @@ export class CpuBackend implements Backend {
   }
 
   /** Applies a unary op element-wise. */
-  unary(op: UnaryOp, x: Storage, size: number, outDtype: DType, params: readonly number[]): Storage {
+  unary(
+    op: UnaryOp,
+    x: Storage,
+    size: number,
+    outDtype: DType,
+    params: readonly number[],
+  ): Storage {
     const src = x as TypedArray;
     const out = allocArray(outDtype, size);
     const f = UNARY[op];
@@ -182,7 +196,9 @@ export class CpuBackend implements Backend {
     const n = outShape[outShape.length - 1] ?? 1;
     let o = 0;
     forEachRow(outShape, views, ([ic, ia, ib]) => {
-      for (let j = 0; j < n; j++, o++) out[o] = c[ic + j * sc] !== 0 ? x[ia + j * sa] : y[ib + j * sb];
+      for (let j = 0; j < n; j++, o++) {
+        out[o] = c[ic + j * sc] !== 0 ? x[ia + j * sa] : y[ib + j * sb];
+      }
     });
     return out;
   }

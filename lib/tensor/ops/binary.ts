@@ -148,9 +148,10 @@ export function compare(
  *
  * @example
  * ```ts
- * import { tensor, where } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { tensor, where } from "@handson/nn";
  * const x = tensor([-2, 3]);
- * console.assert(where(x.gt(0), x, 0).toArray().join() === "0,3");
+ * assert.deepEqual(where(x.gt(0), x, 0).toArray(), [0, 3]);
  * ```
  */
 export function where(condition: Tensor, aValue: Tensor | number, bValue: Tensor | number): Tensor {

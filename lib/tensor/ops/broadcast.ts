@@ -7,7 +7,15 @@
  */
 
 import { record } from "../autograd.ts";
-import { broadcastShapes, broadcastStrides, formatShape, sameShape, type Shape, sizeOf, stridesOf } from "../shape.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  formatShape,
+  sameShape,
+  type Shape,
+  sizeOf,
+  stridesOf,
+} from "../shape.ts";
 import { ShapeError } from "../../errors.ts";
 import { Tensor } from "../tensor.ts";
 import { sum } from "./reduce.ts";

@@ -35,9 +35,10 @@ function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
  *
  * @example
  * ```ts
- * import { matmul, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { matmul, tensor } from "@handson/nn";
  * const c = matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]]));
- * console.assert(JSON.stringify(c.toArray()) === "[[17],[39]]");
+ * assert.deepEqual(c.toArray(), [[17],[39]]);
  * ```
  */
 export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
@@ -75,4 +76,3 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
   if (bIn.ndim === 1) shape = shape.slice(0, -1);
   return shape.length === out.ndim ? out : reshape(out, shape);
 }
-

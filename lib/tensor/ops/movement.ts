@@ -17,13 +17,17 @@ import { promote } from "../dtype.ts";
 /** The same elements in another shape (no copy). One size may be -1, inferred from the rest. */
 export function reshape(x: Tensor, shapeIn: readonly number[]): Tensor {
   if (!Array.isArray(shapeIn)) {
-    throw new TypeError(`reshape: expected a shape (an array of sizes), found ${describe(shapeIn)}`);
+    throw new TypeError(
+      `reshape: expected a shape (an array of sizes), found ${describe(shapeIn)}`,
+    );
   }
   const shape = [...shapeIn];
   const unknown = shape.indexOf(-1);
   const known = sizeOf(shape.filter((_, i) => i !== unknown));
   if (shape.some((d, i) => !Number.isInteger(d) || (d < 0 && i !== unknown))) {
-    throw new RangeError(`reshape: invalid shape ${formatShape(shape)} (sizes must be integers >= 0, one may be -1)`);
+    throw new RangeError(
+      `reshape: invalid shape ${formatShape(shape)} (sizes must be integers >= 0, one may be -1)`,
+    );
   }
   if (unknown >= 0) {
     if (shape.lastIndexOf(-1) !== unknown) {
@@ -64,7 +68,13 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 /** A contiguous copy of `x` read through `strides` and `offset` as a tensor of `shape`. */
 function strided(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
   const out = x.backend.zeros(x.dtype, sizeOf(shape));
-  x.backend.copy(x.storage, { strides, offset }, out, { strides: stridesOf(shape), offset: 0 }, shape);
+  x.backend.copy(
+    x.storage,
+    { strides, offset },
+    out,
+    { strides: stridesOf(shape), offset: 0 },
+    shape,
+  );
   return new Tensor(out, shape, x.dtype, x.backend);
 }
 
@@ -174,14 +184,20 @@ export function take(x: Tensor, indicesIn: Tensor | readonly number[], axis?: nu
  *
  * @example
  * ```ts
- * import { concat, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { concat, tensor } from "@handson/nn";
  * const c = concat([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]);
- * console.assert(c.shape.join() === "3,2");
+ * assert.deepEqual(c.shape, [3, 2]);
  * ```
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0 || tensors.some((t) => !(t instanceof Tensor))) {
-    throw new TypeError(`concat: expected a non-empty array of Tensors, found ${describe(tensors)}`);
+  if (
+    !Array.isArray(tensors as unknown) || tensors.length === 0 ||
+    tensors.some((t) => !(t instanceof Tensor))
+  ) {
+    throw new TypeError(
+      `concat: expected a non-empty array of Tensors, found ${describe(tensors)}`,
+    );
   }
   const first = tensors[0];
   if (first.ndim === 0) throw new ShapeError("concat: cannot join 0-d tensors; use stack");
@@ -196,7 +212,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   });
   const dtype = tensors.map((t) => t.dtype).reduce(promote);
   const inputs = tensors.map((t) => astype(t, dtype));
-  const shape = first.shape.map((d, j) => (j === ax ? inputs.reduce((n, t) => n + t.shape[ax], 0) : d));
+  const shape = first.shape.map((
+    d,
+    j,
+  ) => (j === ax ? inputs.reduce((n, t) => n + t.shape[ax], 0) : d));
   const outStrides = stridesOf(shape);
   const storage = first.backend.zeros(dtype, sizeOf(shape));
   const starts: number[] = [];
@@ -210,7 +229,12 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     start += t.shape[ax];
   }
   const out = new Tensor(storage, shape, dtype, first.backend);
-  return record(out, "concat", inputs, (g) => inputs.map((t, i) => slice(g, starts[i], starts[i] + t.shape[ax], ax)));
+  return record(
+    out,
+    "concat",
+    inputs,
+    (g) => inputs.map((t, i) => slice(g, starts[i], starts[i] + t.shape[ax], ax)),
+  );
 }
 
 /**
@@ -218,13 +242,17 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  *
  * @example
  * ```ts
- * import { stack, tensor } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { stack, tensor } from "@handson/nn";
  * const s = stack([tensor([1, 2]), tensor([3, 4])], 1);
- * console.assert(JSON.stringify(s.toArray()) === "[[1,3],[2,4]]");
+ * assert.deepEqual(s.toArray(), [[1,3],[2,4]]);
  * ```
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0 || tensors.some((t) => !(t instanceof Tensor))) {
+  if (
+    !Array.isArray(tensors as unknown) || tensors.length === 0 ||
+    tensors.some((t) => !(t instanceof Tensor))
+  ) {
     throw new TypeError(`stack: expected a non-empty array of Tensors, found ${describe(tensors)}`);
   }
   const first = tensors[0];
@@ -232,7 +260,9 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((d, j) => d !== first.shape[j])) {
       throw new ShapeError(
-        `stack: tensor ${i} has shape ${formatShape(t.shape)}, expected ${formatShape(first.shape)}`,
+        `stack: tensor ${i} has shape ${formatShape(t.shape)}, expected ${
+          formatShape(first.shape)
+        }`,
       );
     }
   });

@@ -14,7 +14,11 @@ import { broadcastTo } from "./broadcast.ts";
 import { reshape } from "./movement.ts";
 
 /** The axes to reduce, sorted and unique (all axes when none are given). */
-function axesOf(x: Tensor, axis: number | readonly number[] | undefined | null, op: string): number[] {
+function axesOf(
+  x: Tensor,
+  axis: number | readonly number[] | undefined | null,
+  op: string,
+): number[] {
   if (axis === undefined || axis === null) return x.shape.map((_, i) => i);
   const list = typeof axis === "number" ? [axis] : [...axis];
   const axes = list.map((a) => normalizeAxis(a, x.ndim, op));
@@ -93,7 +97,12 @@ export function min(x: Tensor, axis?: number | readonly number[], keepdims = fal
   return extremum("min", x, axis, keepdims);
 }
 
-function argExtremum(op: "argmax" | "argmin", x: Tensor, axis: number | undefined, keepdims: boolean) {
+function argExtremum(
+  op: "argmax" | "argmin",
+  x: Tensor,
+  axis: number | undefined,
+  keepdims: boolean,
+) {
   if (axis === undefined || axis === null) {
     const flat = reduceAxes(reshape(x, [x.size]), op, [0], false);
     return keepdims ? reshape(flat, x.shape.map(() => 1)) : flat;

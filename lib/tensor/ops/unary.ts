@@ -16,7 +16,12 @@ const KEEPS_INT = new Set<UnaryOp>(["neg", "abs", "relu", "clip"]);
 
 function apply(x: Tensor, op: UnaryOp, params: readonly number[] = []): Tensor {
   const dtype = isFloat(x.dtype) || KEEPS_INT.has(op) ? x.dtype : "float32";
-  return new Tensor(x.backend.unary(op, x.storage, x.size, dtype, params), x.shape, dtype, x.backend);
+  return new Tensor(
+    x.backend.unary(op, x.storage, x.size, dtype, params),
+    x.shape,
+    dtype,
+    x.backend,
+  );
 }
 
 /** `-x`. */

@@ -19,7 +19,10 @@ export function assertClose(
   atol = 0,
   message = "",
 ): void {
-  assert(actual.length === expected.length, `${message} length ${actual.length} != ${expected.length}`);
+  assert(
+    actual.length === expected.length,
+    `${message} length ${actual.length} != ${expected.length}`,
+  );
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i], e = expected[i];
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
