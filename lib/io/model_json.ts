@@ -1,0 +1,151 @@
+/**
+ * The book's `model.json`: the weights of its network as nested arrays under
+ * the keys `weights1` ([input][hidden]), `bias1` ([1][hidden]), `weights2`
+ * ([hidden][output]) and `bias2` ([1][output]). A file written by the book's
+ * `save_model_to_json` loads here, and ours loads there (`np.array(d["weights1"])`).
+ *
+ * @module
+ */
+
+import { DataFormatError } from "../errors.ts";
+import { NeuralNetwork, type NeuralNetworkWeights } from "../models/neural_network.ts";
+import { tensor } from "../tensor/mod.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+
+const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
+
+/**
+ * The network's weights as the text of a `model.json`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { manualSeed, NeuralNetwork, toModelJson } from "@handson/nn";
+ * manualSeed(0);
+ * const json = JSON.parse(toModelJson(new NeuralNetwork(2, 3, 1)));
+ * assert.deepEqual(Object.keys(json), ["weights1", "bias1", "weights2", "bias2"]);
+ * assert.equal(json.weights1[0][0], 0.01764052345967664); // np.random.randn * 0.01 after seed 0
+ * assert.deepEqual(json.bias2, [[0]]);
+ * ```
+ */
+export function toModelJson(net: NeuralNetwork): string {
+  const weights = net.weights();
+  return JSON.stringify(Object.fromEntries(KEYS.map((k) => [k, weights[k].toArray()]))) + "\n";
+}
+
+/** Reads one key as a 2-D array of finite numbers, or says what is wrong with it. */
+function matrix(value: unknown, key: string, source: string): number[][] {
+  const where = `${source}: "${key}"`;
+  if (value === undefined) {
+    throw new DataFormatError(`${where} is missing (expected keys ${KEYS.join(", ")})`);
+  }
+  if (!Array.isArray(value) || value.length === 0 || !value.every(Array.isArray)) {
+    throw new DataFormatError(`${where}: expected a non-empty array of rows (nested arrays)`);
+  }
+  const width = value[0].length;
+  value.forEach((row: unknown[], i) => {
+    if (row.length !== width) {
+      throw new DataFormatError(`${where}: row ${i} has ${row.length} numbers, expected ${width}`);
+    }
+    row.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new DataFormatError(
+          `${where}[${i}][${j}]: expected a finite number, found ${JSON.stringify(v) ?? String(v)}`,
+        );
+      }
+    });
+  });
+  return value as number[][];
+}
+
+/**
+ * The network described by the text of a `model.json`. `source` names the file
+ * in error messages.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DataFormatError, parseModelJson, tensor } from "@handson/nn";
+ * const text = '{"weights1": [[1], [2]], "bias1": [[0]], "weights2": [[3]], "bias2": [[-1]]}';
+ * const net = parseModelJson(text, "model.json");
+ * assert.deepEqual(net.sizes, [2, 1, 1]);
+ * assert.equal(net.predict(tensor([[5, 5]])).item(), 1);
+ * assert.throws(() => parseModelJson("{}", "model.json"), DataFormatError);
+ * ```
+ */
+export function parseModelJson(
+  text: string,
+  source = "model.json",
+  dtype: "float32" | "float64" = "float64",
+): NeuralNetwork {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new DataFormatError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new DataFormatError(`${source}: expected a JSON object with keys ${KEYS.join(", ")}`);
+  }
+  const record = data as Record<string, unknown>;
+  const arrays = Object.fromEntries(
+    KEYS.map((k) => [k, matrix(Object.hasOwn(record, k) ? record[k] : undefined, k, source)]),
+  ) as Record<(typeof KEYS)[number], number[][]>;
+  const [inputs, hidden] = [arrays.weights1.length, arrays.weights1[0].length];
+  const outputs = arrays.weights2[0].length;
+  const expected: Record<(typeof KEYS)[number], [number, number]> = {
+    weights1: [inputs, hidden],
+    bias1: [1, hidden],
+    weights2: [hidden, outputs],
+    bias2: [1, outputs],
+  };
+  for (const key of KEYS) {
+    const shape = [arrays[key].length, arrays[key][0].length];
+    if (shape[0] !== expected[key][0] || shape[1] !== expected[key][1]) {
+      throw new DataFormatError(
+        `${source}: "${key}" has shape [${shape}], expected [${expected[key]}] to fit weights1 ` +
+          `[${inputs},${hidden}]`,
+      );
+    }
+  }
+  const weights = Object.fromEntries(
+    KEYS.map((k) => [k, tensor(arrays[k], { dtype })]),
+  ) as unknown as NeuralNetworkWeights;
+  return NeuralNetwork.fromWeights(weights);
+}
+
+/**
+ * Saves the network to `path` as a `model.json`, atomically.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModelJson, manualSeed, NeuralNetwork, saveModelJson } from "@handson/nn";
+ * manualSeed(1);
+ * const net = new NeuralNetwork(2, 4, 1);
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await saveModelJson(net, path);
+ * const back = await loadModelJson(path);
+ * assert.deepEqual(back.weights2.toArray(), net.weights2.toArray());
+ * ```
+ */
+export async function saveModelJson(net: NeuralNetwork, path: string): Promise<void> {
+  await writeFileAtomic(path, toModelJson(net));
+}
+
+/** Loads a network from a `model.json` file; errors name the file and the key. */
+export async function loadModelJson(
+  path: string,
+  dtype: "float32" | "float64" = "float64",
+): Promise<NeuralNetwork> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(`${path}: no such model file`);
+    }
+    throw error;
+  }
+  return parseModelJson(text, path, dtype);
+}
