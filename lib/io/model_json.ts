@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DataFormatError } from "../errors.ts";
+import { DataFormatError, DownloadError } from "../errors.ts";
 import { NeuralNetwork, type NeuralNetworkWeights } from "../models/neural_network.ts";
 import { tensor } from "../tensor/mod.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
@@ -133,19 +133,39 @@ export async function saveModelJson(net: NeuralNetwork, path: string): Promise<v
   await writeFileAtomic(path, toModelJson(net));
 }
 
-/** Loads a network from a `model.json` file; errors name the file and the key. */
+/**
+ * Loads a network from a `model.json`: a path, a `file:` URL or an `http(s):`
+ * URL. Errors name the file (and the key that is wrong).
+ */
 export async function loadModelJson(
-  path: string,
+  pathOrUrl: string | URL,
   dtype: "float32" | "float64" = "float64",
 ): Promise<NeuralNetwork> {
+  const url = pathOrUrl instanceof URL
+    ? pathOrUrl
+    : /^(https?|file):\/\//.test(pathOrUrl)
+    ? new URL(pathOrUrl)
+    : null;
+  const name = String(pathOrUrl);
   let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(`${path}: no such model file`);
+  if (url !== null && url.protocol !== "file:") {
+    const response = await fetch(url).catch((error) => {
+      throw new DownloadError(`${name}: ${(error as Error).message}`);
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new DownloadError(`${name}: HTTP ${response.status} ${response.statusText}`);
     }
-    throw error;
+    text = await response.text();
+  } else {
+    try {
+      text = await Deno.readTextFile(url ?? name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new Deno.errors.NotFound(`${name}: no such model file`);
+      }
+      throw error;
+    }
   }
-  return parseModelJson(text, path, dtype);
+  return parseModelJson(text, name, dtype);
 }

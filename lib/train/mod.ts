@@ -1,0 +1,10 @@
+/**
+ * Training helpers: metrics, progress, and the book's microchip data prepared as
+ * the book prepares it. (The scripts' command line lives in `cli.ts`.)
+ *
+ * @module
+ */
+
+export { accuracy, type Metrics, writeMetrics } from "./metrics.ts";
+export { type EpochProgress, epochProgress, formatEpochProgress } from "./progress.ts";
+export { loadMicrochips, type Microchips, type MicrochipsOptions } from "./microchips.ts";

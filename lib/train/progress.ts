@@ -1,0 +1,65 @@
+/**
+ * A progress bar for training loops, drawn on standard error only when it is
+ * a terminal (so logs and pipes stay clean).
+ *
+ * @module
+ */
+
+/** A running progress bar. */
+export interface EpochProgress {
+  /** Reports that `done` of the total steps are finished, with a status text (e.g. the loss). */
+  update(done: number, status?: string): void;
+  /** Draws the final state and ends the line. */
+  finish(): void;
+}
+
+/**
+ * One line of the bar: `label [#####-----]  50% 2500/5000 status`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatEpochProgress } from "./progress.ts";
+ * assert.equal(formatEpochProgress("train", 5, 10, "loss 0.5", 10), "train [#####-----]  50% 5/10 loss 0.5");
+ * ```
+ */
+export function formatEpochProgress(
+  label: string,
+  done: number,
+  total: number,
+  status = "",
+  width = 30,
+): string {
+  const fraction = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.floor(fraction * width);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  return `${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${percent} ` +
+    `${done}/${total}${status ? " " + status : ""}`;
+}
+
+/**
+ * A progress bar for `total` steps on standard error, redrawn at most ten
+ * times a second; silent when standard error is not a terminal.
+ */
+export function epochProgress(label: string, total: number): EpochProgress {
+  const enabled = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  let last = -Infinity, line = "";
+  const draw = () => Deno.stderr.writeSync(encoder.encode(`\r${line}\x1b[K`));
+  return {
+    update(done: number, status = ""): void {
+      if (!enabled) return;
+      line = formatEpochProgress(label, done, total, status);
+      const now = performance.now();
+      if (now - last >= 100) {
+        last = now;
+        draw();
+      }
+    },
+    finish(): void {
+      if (!enabled) return;
+      draw();
+      Deno.stderr.writeSync(encoder.encode("\n"));
+    },
+  };
+}

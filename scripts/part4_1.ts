@@ -1,0 +1,50 @@
+/**
+ * Part4-1 (动手练): the book's trained 2-10-1 sigmoid network, loaded from a
+ * model.json, predicts which microchips pass QA (z-scored x1, x2 → accepted),
+ * and prints its accuracy as the book does.
+ *
+ *   deno run -A scripts/part4_1.ts [--model PATH|URL] [--data PATH|URL]
+ *
+ * The default model is data/model.json, made by scripts/part4_2.ts with seed 0.
+ */
+
+import { setBackend } from "../lib/tensor/mod.ts";
+import { loadModelJson } from "../lib/io/model_json.ts";
+import { commonFlags, runScript } from "../lib/train/cli.ts";
+import { accuracy } from "../lib/train/metrics.ts";
+import { loadMicrochips } from "../lib/train/microchips.ts";
+
+const spec = {
+  usage: "deno run -A scripts/part4_1.ts [flags]",
+  summary: "Part4-1: load the book's trained network from model.json and measure its accuracy.",
+  flags: {
+    ...commonFlags,
+    model: {
+      type: "string" as const,
+      default: new URL("../data/model.json", import.meta.url).href,
+      help: "the model.json to load (a path or URL)",
+    },
+  },
+};
+
+await runScript(spec, async (flags) => {
+  const dtype = flags.dtype as "float32" | "float64";
+  await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
+  const { X, y, source } = await loadMicrochips({
+    data: flags.data as string | undefined,
+    dtype,
+    offlineFallback: false,
+  });
+  const net = await loadModelJson(flags.model as string, dtype);
+  if (net.sizes[0] !== X.shape[1]) {
+    throw new Error(
+      `${flags.model}: the model takes ${net.sizes[0]} inputs, but the data has ` +
+        `${X.shape[1]} features (x1, x2)`,
+    );
+  }
+  console.log(
+    `Data: ${source}, ${X.shape[0]} samples; model: ${flags.model} ` +
+      `(${net.sizes.join("-")})`,
+  );
+  console.log(`Final Accuracy: ${(accuracy(net.predict(X), y) * 100).toFixed(2)}%`);
+});
