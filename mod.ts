@@ -22,3 +22,11 @@
 export * from "./lib/tensor/mod.ts";
 export { DataFormatError, DownloadError, ShapeError } from "./lib/errors.ts";
 export * from "./lib/data/mod.ts";
+export * from "./lib/nn/mod.ts";
+export * as optim from "./lib/optim/mod.ts";
+export * from "./lib/io/safetensors.ts";
+export * from "./lib/models/mod.ts";
+export { loadModelJson, parseModelJson, saveModelJson, toModelJson } from "./lib/io/model_json.ts";
+export { writeFileAtomic } from "./lib/io/atomic_write.ts";
+export * from "./lib/plot/mod.ts";
+export * from "./lib/train/mod.ts";

@@ -11,6 +11,7 @@ import { type GradNode, runBackward } from "./autograd.ts";
 import { type DType, isFloat, type TypedArray } from "./dtype.ts";
 import { formatValues } from "./format.ts";
 import { formatShape, type Shape, sizeOf } from "./shape.ts";
+import { ShapeError } from "../errors.ts";
 import * as unary from "./ops/unary.ts";
 import * as binary from "./ops/binary.ts";
 import * as reduce from "./ops/reduce.ts";
@@ -54,8 +55,7 @@ export class Tensor {
   readonly dtype: DType;
   /** The backend that holds the elements. */
   readonly backend: Backend;
-  /** The backend's handle to the elements (for ops and backends, not for users). */
-  readonly storage: Storage;
+  #storage: Storage;
   /** The gradient of the last `backward()` with respect to this tensor, summed over calls. */
   grad: Tensor | null = null;
   /** How this tensor was made, when it was made by an op that records gradients. */
@@ -67,10 +67,51 @@ export class Tensor {
    * The storage must hold `sizeOf(shape)` elements of `dtype`.
    */
   constructor(storage: Storage, shape: Shape, dtype: DType, backend: Backend) {
-    this.storage = storage;
+    this.#storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.backend = backend;
+  }
+
+  /** The backend's handle to the elements (for ops and backends, not for users). */
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /**
+   * Replaces the values of this leaf tensor with `value`'s (converted to this
+   * dtype), in place: the object, its shape, `requiresGrad` and `.grad` stay. An
+   * optimiser's step and `loadStateDict` use it, so a module and its optimiser
+   * see the same parameter. The storage is swapped, never written, so tensors
+   * taken earlier (`detach()`, `reshape()`, a state dict) keep the old values.
+   * A graph recorded before the swap must have run `backward()` already.
+   */
+  assign(value: Tensor): this {
+    if (this.node !== null) {
+      throw new TypeError(
+        `assign: cannot assign to a tensor made by the op "${this.node.op}"; only leaf ` +
+          "tensors (parameters) hold values that can be replaced",
+      );
+    }
+    if (!(value instanceof Tensor)) {
+      throw new TypeError(`assign: expected a Tensor value, found ${typeof value}`);
+    }
+    if (
+      value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])
+    ) {
+      throw new ShapeError(
+        `assign: cannot assign a value of shape ${formatShape(value.shape)} to a tensor of ` +
+          `shape ${formatShape(this.shape)}`,
+      );
+    }
+    if (value.backend !== this.backend) {
+      throw new TypeError(
+        `assign: the value lives on the ${value.backend.name} backend, the tensor on ` +
+          this.backend.name,
+      );
+    }
+    this.#storage = astype(value.detach(), this.dtype).storage;
+    return this;
   }
 
   /** Whether gradients flow to this tensor. Only float tensors can require them. */

@@ -109,6 +109,8 @@ const NOT_DIFFERENTIABLE = new Set([
   "toString",
   "backward",
   "zeroGrad",
+  "assign",
+  "storage",
   "detach",
   "gt",
   "lt",

@@ -1,0 +1,27 @@
+/**
+ * Networks the PyTorch way: `Module`, `Parameter`, `Linear`, activations,
+ * `Sequential`, losses and the book's L2 penalty.
+ *
+ * @module
+ */
+
+export {
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  Module,
+  type StateDict,
+} from "./module.ts";
+export { Parameter } from "./parameter.ts";
+export { Linear, type LinearOptions } from "./linear.ts";
+export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./activations.ts";
+export { Sequential } from "./sequential.ts";
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  Loss,
+  type LossOptions,
+  MSELoss,
+  type Reduction,
+} from "./losses.ts";
+export { l2Penalty } from "./regularization.ts";

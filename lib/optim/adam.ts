@@ -1,0 +1,109 @@
+/**
+ * `Adam`: adaptive moment estimation, step for step as PyTorch's
+ * `torch.optim.Adam` (Kingma and Ba, 2015).
+ *
+ * @module
+ */
+
+import { zerosLike } from "../tensor/create.ts";
+import { noGrad } from "../tensor/autograd.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { numberOption, Optimizer } from "./optimizer.ts";
+
+/** Options of {@linkcode Adam}. */
+export interface AdamOptions {
+  /** The learning rate (default 0.001). */
+  lr?: number;
+  /** The decay rates of the running mean of the gradient and of its square (default [0.9, 0.999]). */
+  betas?: readonly [number, number];
+  /** Added to the denominator so it is never 0 (default 1e-8). */
+  eps?: number;
+  /** The L2 weight decay factor added to the gradient as `weightDecay · p` (default 0). */
+  weightDecay?: number;
+}
+
+/**
+ * Adam, as PyTorch's. Each `step()`, for each parameter `p` with a gradient
+ * `g`, counting its steps `t = 1, 2, …`:
+ *
+ * ```
+ * g = g + weightDecay · p
+ * m = β1 · m + (1 - β1) · g
+ * v = β2 · v + (1 - β2) · g²
+ * p = p - lr / (1 - β1^t) · m / (√v / √(1 - β2^t) + eps)
+ * ```
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optim, tensor } from "@handson/nn";
+ * const w = tensor([1, -2], { dtype: "float64", requiresGrad: true });
+ * const opt = new optim.Adam([w], { lr: 0.1 });
+ * w.mul(w).sum().backward();
+ * opt.step(); // the first step moves each weight by about lr, against its gradient's sign
+ * assert.deepEqual([...w.dataSync()].map((x) => Math.round(x * 1e6) / 1e6), [0.9, -1.9]);
+ * ```
+ */
+export class Adam extends Optimizer {
+  /** The learning rate; may be changed between steps (a schedule). */
+  lr: number;
+  /** The decay rates of the two running means. */
+  readonly betas: readonly [number, number];
+  /** The term that keeps the denominator away from 0. */
+  readonly eps: number;
+  /** The weight decay factor. */
+  readonly weightDecay: number;
+  /** Per parameter: its step count and the running means of the gradient and its square. */
+  #state: { t: number; m: Tensor; v: Tensor }[];
+
+  /**
+   * Makes the optimiser with zero running means.
+   *
+   * @param params The tensors to train (usually `model.parameters()`).
+   * @param options The learning rate and Adam's constants.
+   */
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params);
+    const positive = (x: number) => x >= 0;
+    this.lr = numberOption("Adam", "lr", options.lr, 1e-3, positive, ">= 0");
+    this.eps = numberOption("Adam", "eps", options.eps, 1e-8, positive, ">= 0");
+    this.weightDecay = numberOption(
+      "Adam",
+      "weightDecay",
+      options.weightDecay,
+      0,
+      positive,
+      ">= 0",
+    );
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new TypeError(`Adam: expected betas to be two numbers, found ${betas}`);
+    }
+    const unit = (x: number) => x >= 0 && x < 1;
+    this.betas = [
+      numberOption("Adam", "betas[0]", betas[0], 0, unit, "in [0, 1)"),
+      numberOption("Adam", "betas[1]", betas[1], 0, unit, "in [0, 1)"),
+    ];
+    this.#state = this.params.map((p) => ({ t: 0, m: zerosLike(p), v: zerosLike(p) }));
+  }
+
+  /** One Adam step for every parameter that has a gradient. */
+  step(): void {
+    const [beta1, beta2] = this.betas;
+    noGrad(() => {
+      this.params.forEach((p, i) => {
+        if (p.grad === null) return;
+        const s = this.#state[i];
+        let g = p.grad;
+        if (this.weightDecay !== 0) g = g.add(p.mul(this.weightDecay));
+        s.t += 1;
+        s.m = s.m.mul(beta1).add(g.mul(1 - beta1));
+        s.v = s.v.mul(beta2).add(g.mul(1 - beta2).mul(g));
+        // The running means start at 0; dividing by 1 - β^t undoes that bias.
+        const stepSize = this.lr / (1 - beta1 ** s.t);
+        const denom = s.v.sqrt().div(Math.sqrt(1 - beta2 ** s.t)).add(this.eps);
+        this.update(p, p.add(s.m.mul(-stepSize).div(denom)));
+      });
+    });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * SGD and Adam against torch.optim 1.13: the Part4-2 network trained for 3
+ * steps by each optimiser (plain, momentum with dampening, Nesterov with
+ * weight decay, Adam with and without weight decay), the loss before each step
+ * and every parameter after it, in float64 and float32. Then what the
+ * fixtures cannot show: parameters without a gradient, the update in place,
+ * option errors. Fixture: tests/fixtures/optim/make_torch_optim.py.
+ */
+
+import * as nn from "../../mod.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../assert.ts";
+
+const fixture = JSON.parse(
+  await Deno.readTextFile(new URL("../fixtures/optim/torch_optim.json", import.meta.url)),
+);
+
+function model(dtype: nn.DType): nn.Sequential {
+  const m = new nn.Sequential(
+    new nn.Linear(2, 10, { dtype }),
+    new nn.Sigmoid(),
+    new nn.Linear(10, 1, { dtype }),
+    new nn.Sigmoid(),
+  );
+  const state: nn.StateDict = {};
+  for (const [k, v] of Object.entries(fixture.weights)) {
+    state[k] = nn.tensor(v as nn.NestedInput, { dtype: "float64" });
+  }
+  m.loadStateDict(state);
+  return m;
+}
+
+interface Trajectory {
+  losses: number[];
+  params: Record<string, nn.NestedArray>[];
+}
+interface Case {
+  optimizer: "SGD" | "Adam";
+  options: Record<string, unknown>;
+  float64: Trajectory;
+  float32: Trajectory;
+}
+
+/** The optimiser of a case, PyTorch's options (snake_case) turned into ours. */
+function optimizer(c: Case, params: nn.Tensor[]): nn.optim.Optimizer {
+  const { weight_decay, ...rest } = c.options;
+  const ours = { ...rest, weightDecay: weight_decay };
+  return c.optimizer === "SGD"
+    ? new nn.optim.SGD(params, ours as unknown as nn.optim.SGDOptions)
+    : new nn.optim.Adam(params, ours as nn.optim.AdamOptions);
+}
+
+for (const [name, c] of Object.entries<Case>(fixture.cases)) {
+  for (const [dtype, rtol, atol] of [["float64", 1e-11, 1e-14], ["float32", 1e-4, 1e-6]] as const) {
+    Deno.test(`${name} (${dtype}): 3 steps equal torch.optim.${c.optimizer}'s`, () => {
+      const expected = c[dtype];
+      const m = model(dtype);
+      const opt = optimizer(c, m.parameters());
+      const x = nn.tensor(fixture.X, { dtype });
+      const y = nn.tensor(fixture.y, { dtype });
+      const first = m.parameters()[0];
+      for (let step = 0; step < 3; step++) {
+        opt.zeroGrad();
+        const loss = new nn.BCELoss().forward(m.forward(x), y);
+        loss.backward();
+        opt.step();
+        assertClose([loss.item()], [expected.losses[step]], rtol, atol, `loss ${step}`);
+        const state = m.stateDict();
+        for (const [key, values] of Object.entries(expected.params[step])) {
+          assertClose(
+            state[key].dataSync(),
+            (values as number[]).flat(Infinity) as number[],
+            rtol,
+            atol,
+            `step ${step} ${key}`,
+          );
+          assertEquals(state[key].dtype, dtype);
+        }
+      }
+      assert(m.parameters()[0] === first, "the model keeps its parameter objects");
+    });
+  }
+}
+
+Deno.test("step() skips parameters without a gradient (or frozen) and updates in place", () => {
+  const a = nn.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  const b = nn.tensor([3], { dtype: "float64", requiresGrad: true });
+  const frozen = new nn.Parameter(nn.tensor([5], { dtype: "float64" }), false);
+  const snapshot = a.detach();
+  for (
+    const opt of [
+      new nn.optim.SGD([a, b, frozen], { lr: 0.5, momentum: 0.9 }),
+      new nn.optim.Adam([a, b, frozen]),
+    ]
+  ) {
+    const bBefore = b.toArray();
+    a.sum().backward(); // b gets no gradient
+    opt.step();
+    assertEquals(b.toArray(), bBefore);
+    assertEquals(b.grad, null);
+    opt.zeroGrad();
+    assertEquals(a.grad, null);
+  }
+  // SGD moved a by lr·1, then Adam by about lr = 0.001; a detached copy kept the old values.
+  assertClose(a.dataSync(), [0.499, 1.499], 1e-6);
+  assertEquals(snapshot.toArray(), [1, 2]);
+  assertEquals(frozen.toArray(), [5]);
+});
+
+Deno.test("SGD without momentum is the book's W -= lr·dW", () => {
+  const w = nn.tensor([[0.5, -1]], { dtype: "float64", requiresGrad: true });
+  const opt = new nn.optim.SGD([w], { lr: 0.25 });
+  w.pow(2).sum().backward(); // dW = 2W
+  opt.step();
+  assertEquals(w.toArray(), [[0.25, -0.5]]);
+  opt.lr = 0.5; // a schedule may change it
+  opt.zeroGrad();
+  w.pow(2).sum().backward();
+  opt.step();
+  assertEquals(w.toArray(), [[0, 0]]);
+});
+
+Deno.test("optimisers refuse bad options and bad parameter lists", () => {
+  const w = nn.tensor([1], { requiresGrad: true });
+  assertThrows(
+    () => new nn.optim.SGD([w], {} as nn.optim.SGDOptions),
+    TypeError,
+    "learning rate lr",
+  );
+  assertThrows(
+    () => new nn.optim.SGD([w], { lr: -1 }),
+    RangeError,
+    "SGD: expected lr >= 0, found -1",
+  );
+  assertThrows(
+    () => new nn.optim.SGD([w], { lr: 0.1, nesterov: true }),
+    RangeError,
+    "Nesterov momentum needs momentum > 0 and dampening 0",
+  );
+  assertThrows(
+    () => new nn.optim.SGD([w], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }),
+    RangeError,
+    "found momentum 0.9 and dampening 0.1",
+  );
+  assertThrows(() => new nn.optim.Adam([w], { betas: [0.9, 1] }), RangeError, "betas[1] in [0, 1)");
+  assertThrows(() => new nn.optim.Adam([w], { eps: -1 }), RangeError, "eps >= 0");
+  assertThrows(() => new nn.optim.Adam([w], { lr: "0.1" as unknown as number }), TypeError, "lr");
+  assertThrows(() => new nn.optim.Adam([]), RangeError, "Adam: got an empty parameter list");
+  assertThrows(() => new nn.optim.SGD([w, w], { lr: 1 }), RangeError, "more than once");
+  assertThrows(
+    () => new nn.optim.SGD([w.mul(2)], { lr: 1 }),
+    TypeError,
+    'parameter 0 must be a leaf tensor, found a tensor made by the op "mul"',
+  );
+});
