@@ -4,6 +4,7 @@
  * as separate processes, from a path and from an http:// URL.
  */
 
+import * as nn from "../../mod.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -64,6 +65,29 @@ Deno.test("part4_2 downloads the data, trains as the book, and writes its output
       assert((await Deno.stat(`${tmp}/out/${file}`)).size > 0, file);
     }
     assert(server.requests.includes("/data-sets/ex2data2.txt"), "the data came over HTTP");
+  } finally {
+    await server.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("part4_2_torch trains as PyTorch 1.13 does and its safetensors loads back", async () => {
+  const server = serve();
+  const tmp = await Deno.makeTempDir();
+  try {
+    const data = `${server.url}/data-sets/ex2data2.txt`;
+    const result = await run("scripts/part4_2_torch.ts", ["--data", data, "--out", tmp], tmp);
+    assertEquals(result.code, 0, result.stderr);
+    const torch = JSON.parse(
+      await Deno.readTextFile(new URL("../fixtures/nn/part4_2_torch.json", import.meta.url)),
+    );
+    const metrics = JSON.parse(await Deno.readTextFile(`${tmp}/metrics_torch.json`));
+    assertClose(metrics.loss, torch.losses, 1e-9, 0, "loss history against PyTorch");
+    assertEquals(metrics.accuracy, torch.accuracy);
+    assert(result.stdout.includes("Final Accuracy: 84.75%"), result.stdout);
+    const { tensors } = nn.decodeSafetensors(await Deno.readFile(`${tmp}/model.safetensors`));
+    assertEquals(Object.keys(tensors).sort(), ["0.bias", "0.weight", "2.bias", "2.weight"]);
+    assertEquals(tensors["0.weight"].shape, [10, 2]);
   } finally {
     await server.close();
     await Deno.remove(tmp, { recursive: true });
