@@ -10,3 +10,8 @@ export {
   type NeuralNetworkWeights,
   type TrainOptions,
 } from "./neural_network.ts";
+export {
+  SoftmaxNetwork,
+  type SoftmaxNetworkOptions,
+  type SoftmaxTrainOptions,
+} from "./softmax_network.ts";
