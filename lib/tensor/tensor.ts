@@ -56,6 +56,9 @@ export class Tensor {
   /** The backend that holds the elements. */
   readonly backend: Backend;
   #storage: Storage;
+  /** For a tensor made lazily: how to make its storage when it is first read. */
+  #make: (() => Storage) | null = null;
+  #transposeOf: Tensor | null = null;
   /** The gradient of the last `backward()` with respect to this tensor, summed over calls. */
   grad: Tensor | null = null;
   /** How this tensor was made, when it was made by an op that records gradients. */
@@ -75,7 +78,35 @@ export class Tensor {
 
   /** The backend's handle to the elements (for ops and backends, not for users). */
   get storage(): Storage {
+    if (this.#make !== null) {
+      this.#storage = this.#make();
+      this.#make = null;
+    }
     return this.#storage;
+  }
+
+  /**
+   * A tensor whose storage is made by `make` only when something reads it. The
+   * 2-D transpose is made so, with `transposeOf` set: a matmul reads the
+   * original matrix with a transpose flag instead, so `x.T.matmul(y)` (the
+   * book's `np.dot(a1.T, dz2)`) copies nothing.
+   */
+  static deferred(
+    make: () => Storage,
+    shape: Shape,
+    dtype: DType,
+    backend: Backend,
+    transposeOf: Tensor | null = null,
+  ): Tensor {
+    const t = new Tensor(undefined, shape, dtype, backend);
+    t.#make = make;
+    t.#transposeOf = transposeOf;
+    return t;
+  }
+
+  /** The matrix this tensor is the (not yet copied) transpose of, if it is one. */
+  get transposeOf(): Tensor | null {
+    return this.#transposeOf;
   }
 
   /**
@@ -111,6 +142,8 @@ export class Tensor {
       );
     }
     this.#storage = astype(value.detach(), this.dtype).storage;
+    this.#make = null;
+    this.#transposeOf = null;
     return this;
   }
 

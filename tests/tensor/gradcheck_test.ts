@@ -67,6 +67,10 @@ const CASES: Case[] = [
   { covers: ["flatten"], shapes: [[2, 3, 4]], f: (a) => a.flatten(1).exp() },
   { covers: ["transpose"], shapes: [[2, 3, 4]], f: (a) => a.transpose(1, 2, 0).exp() },
   { covers: ["T"], shapes: [[2, 3]], f: (a) => a.T.exp() },
+  // A lazy transpose read by matmul through a flag, on either side and in the backward.
+  { covers: ["T", "matmul"], shapes: [[4, 3], [4, 2]], f: (a, b) => a.T.matmul(b) },
+  { covers: ["T", "matmul"], shapes: [[3, 4], [2, 4]], f: (a, b) => a.matmul(b.T) },
+  { covers: ["T", "matmul"], shapes: [[4, 3], [2, 4]], f: (a, b) => a.T.matmul(b.T).T },
   { covers: ["slice"], shapes: [[5, 3]], f: (a) => a.slice(1, -1).exp() },
   { covers: ["slice"], shapes: [[5, 3]], f: (a) => a.slice(1, 3, 1).exp() },
   { covers: ["at"], shapes: [[4, 3]], f: (a) => a.at(-2).exp() },
@@ -111,6 +115,7 @@ const NOT_DIFFERENTIABLE = new Set([
   "zeroGrad",
   "assign",
   "storage",
+  "transposeOf",
   "detach",
   "gt",
   "lt",

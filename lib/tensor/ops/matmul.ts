@@ -24,8 +24,11 @@ function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
   const [ar, ac] = a.shape.slice(-2), [br, bc] = b.shape.slice(-2);
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const n = transB ? br : bc;
-  const spec = { batch: sizeOf(batchShape), m, n, k, transA, transB };
-  const storage = a.backend.matmul(a.storage, b.storage, spec, a.dtype);
+  // An operand that is the lazy transpose of a matrix is read from that matrix, flag flipped.
+  const [sa, ta] = a.transposeOf ? [a.transposeOf.storage, !transA] : [a.storage, transA];
+  const [sb, tb] = b.transposeOf ? [b.transposeOf.storage, !transB] : [b.storage, transB];
+  const spec = { batch: sizeOf(batchShape), m, n, k, transA: ta, transB: tb };
+  const storage = a.backend.matmul(sa, sb, spec, a.dtype);
   return new Tensor(storage, [...batchShape, m, n], a.dtype, a.backend);
 }
 

@@ -89,7 +89,11 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
     );
   }
   const own = stridesOf(x.shape);
-  const out = strided(x, perm.map((a) => x.shape[a]), perm.map((a) => own[a]), 0);
+  const shape = perm.map((a) => x.shape[a]), strides = perm.map((a) => own[a]);
+  // A matrix's transpose is copied only if something other than matmul reads it.
+  const out = x.ndim === 2 && perm[0] === 1
+    ? Tensor.deferred(() => strided(x, shape, strides, 0).storage, shape, x.dtype, x.backend, x)
+    : strided(x, shape, strides, 0);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return record(out, "transpose", [x], (g) => [transpose(g, inverse)]);
 }
