@@ -2,17 +2,24 @@
  * The data set manifest: loaders for the book's data sets, by name. The URLs
  * and checksums live in `data/datasets.json`; each loader fetches through
  * {@linkcode download} (so `NN_DATA_DIR` and the cache come first), checks the
- * shape, and returns tensors.
+ * shape, and returns tensors (or, for the image sets, an {@linkcode MnistData}
+ * that keeps the pixels as bytes).
  *
  * @module
  */
 
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import manifest from "../../data/datasets.json" with { type: "json" };
-import { DataFormatError } from "../errors.ts";
+import { DataFormatError, DownloadError } from "../errors.ts";
 import { readCsv } from "./csv.ts";
-import type { DownloadOptions } from "./download.ts";
+import { download, type DownloadOptions } from "./download.ts";
+import { isFile } from "./files.ts";
+import { envVar } from "./host.ts";
+import { IDX_IMAGES, IDX_LABELS, type IdxArray, type IdxInput, readIdx } from "./idx.ts";
 import { describeSource } from "./read.ts";
 import { type Dataset, rings, type RingsOptions } from "./rings.ts";
+import { type ImageDType, MnistData } from "./transforms.ts";
 
 /** One data set's entry in `data/datasets.json`. */
 export interface DatasetEntry {
@@ -34,6 +41,56 @@ export interface DatasetEntry {
   rows?: number;
 }
 
+/** One IDX file of an image data set, in `data/datasets.json`. */
+export interface IdxFileEntry {
+  /** The file's name at the mirrors, in the cache and in the mirror folder. */
+  file: string;
+  /** The MD5 of the `.gz` file, as torchvision publishes it. */
+  md5: string;
+  /**
+   * The MD5 of the inflated IDX file (as `md5sum` prints it after `gunzip`):
+   * what a copy in the mirror folder is checked against, so that a file
+   * compressed again (other `.gz` bytes, the same data) is accepted.
+   */
+  idxMd5: string;
+  /** The IDX dimensions: `[count, rows, cols]` for images, `[count]` for labels. */
+  shape: readonly number[];
+}
+
+/** The image and label files of one split. */
+export interface IdxSplitEntry {
+  /** The images (IDX magic 0x00000803). */
+  images: IdxFileEntry;
+  /** The labels (IDX magic 0x00000801). */
+  labels: IdxFileEntry;
+}
+
+/** An image data set in MNIST's IDX files (MNIST, Fashion-MNIST), in `data/datasets.json`. */
+export interface IdxDatasetEntry {
+  /** What the data is, in a sentence. */
+  description: string;
+  /** The subfolder in the cache and in `NN_DATA_DIR` (`mnist`, `fashion-mnist`). */
+  subdir: string;
+  /** Base URLs that serve every file of the set, tried in order. */
+  mirrors: readonly string[];
+  /** The name of each class, by label. */
+  classNames: readonly string[];
+  /** The training split. */
+  train: IdxSplitEntry;
+  /** The test split. */
+  test: IdxSplitEntry;
+}
+
+/** The entries of `data/datasets.json`. */
+export interface DatasetManifest {
+  /** The microchip data of Part4-1/4-2. */
+  ex2data2: DatasetEntry;
+  /** MNIST, for Part4-3. */
+  mnist: IdxDatasetEntry;
+  /** Fashion-MNIST, MNIST's drop-in replacement. */
+  fashionMnist: IdxDatasetEntry;
+}
+
 /**
  * The entries of `data/datasets.json` by name: where each data set comes from
  * and what it must look like.
@@ -44,9 +101,11 @@ export interface DatasetEntry {
  * import { datasetManifest } from "@handson/nn";
  * assert.deepEqual(datasetManifest.ex2data2.names, ["x1", "x2", "accepted"]);
  * assert.equal(datasetManifest.ex2data2.rows, 118);
+ * assert.equal(datasetManifest.mnist.test.images.file, "t10k-images-idx3-ubyte.gz");
+ * assert.equal(datasetManifest.fashionMnist.classNames[9], "Ankle boot");
  * ```
  */
-export const datasetManifest: Readonly<Record<string, DatasetEntry>> = manifest;
+export const datasetManifest: Readonly<DatasetManifest> = manifest;
 
 /** Options for {@linkcode Datasets.ex2data2}. */
 export interface Ex2data2Options extends DownloadOptions {
@@ -58,6 +117,28 @@ export interface Ex2data2Options extends DownloadOptions {
   url?: string | URL | readonly (string | URL)[];
   /** The element type of `X` and `y` (default `float32`). */
   dtype?: "float32" | "float64";
+}
+
+/** Options for {@linkcode Datasets.mnist} and {@linkcode Datasets.fashionMnist}. */
+export interface MnistOptions extends DownloadOptions {
+  /** Which split: `"train"` (60,000 images, the default, as torchvision) or `"test"` (10,000). */
+  split?: "train" | "test";
+  /**
+   * Another place to load the files from, under their standard names: a
+   * folder, a `file://` URL or a base `http(s)://` URL. The manifest's
+   * checksums are then not applied; the shapes still are.
+   */
+  url?: string | URL;
+  /** The float type of `images()` and of batches (default `float32`). */
+  dtype?: ImageDType;
+}
+
+/** Options for {@linkcode readMnist}. */
+export interface ReadMnistOptions {
+  /** The name of each class, by label (default: the digits 0 to 9). */
+  classNames?: readonly string[];
+  /** The float type of `images()` and of batches (default `float32`). */
+  dtype?: ImageDType;
 }
 
 /** The loaders, by data set name: a plain object, so more can be added. */
@@ -73,6 +154,16 @@ export interface Datasets {
    * outer ring 0), for when the real one cannot be fetched.
    */
   rings(options?: RingsOptions): Dataset;
+  /**
+   * MNIST (the book's Part4-3): the `split`'s images and labels as an
+   * {@linkcode MnistData}, the pixels kept as bytes until a batch needs them.
+   * From `NN_DATA_DIR/mnist/` (checked by the MD5 of the inflated files), the
+   * cache, or the mirrors in turn (checked by the `.gz` MD5s torchvision
+   * publishes). A wrong file is a `DataFormatError` or `DownloadError` naming it.
+   */
+  mnist(options?: MnistOptions): Promise<MnistData>;
+  /** Fashion-MNIST, as {@linkcode Datasets.mnist} (folder `fashion-mnist/`), with its class names. */
+  fashionMnist(options?: MnistOptions): Promise<MnistData>;
 }
 
 async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
@@ -98,6 +189,168 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
 }
 
 /**
+ * Reads an image data set from an IDX file of images and one of labels (paths,
+ * `file:` URLs or bytes; gzipped or not) into an {@linkcode MnistData}. Any
+ * data set in MNIST's format will do (KMNIST, EMNIST, your own). Images and
+ * labels of different counts, or a label outside the classes, are a
+ * `DataFormatError` naming the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readMnist } from "@handson/nn";
+ * // One 2×2 image and its label, as IDX bytes (uncompressed here).
+ * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 255, 0]);
+ * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7]);
+ * const data = await readMnist(images, labels);
+ * assert.deepEqual([data.count, data.rows, data.cols, data.labels[0]], [1, 2, 2, 7]);
+ * assert.deepEqual(data.images().toArray(), [[0, 1, 1, 0]]);
+ * ```
+ */
+export async function readMnist(
+  images: IdxInput,
+  labels: IdxInput,
+  options: ReadMnistOptions = {},
+): Promise<MnistData> {
+  const [imageIdx, labelIdx] = await Promise.all([
+    readIdx(images, { magic: IDX_IMAGES }),
+    readIdx(labels, { magic: IDX_LABELS }),
+  ]);
+  return toMnistData(imageIdx, labelIdx, sourceName(images), sourceName(labels), options);
+}
+
+function sourceName(input: IdxInput): string | undefined {
+  return input instanceof Uint8Array ? undefined : input instanceof URL ? input.href : input;
+}
+
+/** Pairs images and labels read from IDX files, checking that they belong together. */
+function toMnistData(
+  images: IdxArray,
+  labels: IdxArray,
+  imagesFile: string | undefined,
+  labelsFile: string | undefined,
+  options: ReadMnistOptions,
+): MnistData {
+  const [count, rows, cols] = images.dims;
+  const labelsName = labelsFile ?? "the labels";
+  if (labels.dims[0] !== count) {
+    throw new DataFormatError(
+      `${labelsName}: expected ${count} labels, one per image in ${imagesFile ?? "the images"}, ` +
+        `found ${labels.dims[0]}`,
+    );
+  }
+  const classNames = options.classNames ?? datasetManifest.mnist.classNames;
+  const values = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = labels.data[i];
+    if (label >= classNames.length) {
+      throw new DataFormatError(
+        `${labelsName}: expected labels from 0 to ${classNames.length - 1}, found ${label} ` +
+          `at index ${i}`,
+      );
+    }
+    values[i] = label;
+  }
+  return new MnistData({
+    pixels: images.data,
+    labels: values,
+    rows,
+    cols,
+    classNames,
+    dtype: options.dtype,
+    ...(imagesFile && labelsFile ? { files: { images: imagesFile, labels: labelsFile } } : {}),
+  });
+}
+
+/** `name` under `base`: a folder, a `file://` URL or a base `http(s)://` URL. */
+function under(base: string | URL, name: string): string {
+  const text = base instanceof URL ? base.href : base;
+  if (/^(https?|file):/i.test(text)) {
+    const url = new URL(name, text.endsWith("/") ? text : `${text}/`);
+    return url.protocol === "file:" ? fileURLToPath(url) : url.href;
+  }
+  return join(text, name);
+}
+
+/**
+ * Reads one IDX file of a data set: a copy in the mirror folder, checked by the
+ * MD5 of its inflated bytes; else the cache or the mirrors through
+ * {@linkcode download}, checked by the `.gz` MD5; else (with `options.url`)
+ * the file under that folder or URL, unchecked.
+ */
+async function readIdxFile(
+  entry: IdxDatasetEntry,
+  file: IdxFileEntry,
+  magic: number,
+  what: string,
+  options: MnistOptions,
+): Promise<{ idx: IdxArray; path: string }> {
+  const { split: _split, url, dtype: _dtype, ...downloadOptions } = options;
+  if (url !== undefined) {
+    const path = await download(under(url, file.file), {
+      fileName: file.file,
+      subdir: entry.subdir,
+      ...downloadOptions,
+    });
+    return { idx: await readIdx(path, { magic }), path };
+  }
+  const dataDir = options.dataDir === undefined ? envVar("NN_DATA_DIR") : options.dataDir;
+  if (dataDir) {
+    for (const path of [join(dataDir, entry.subdir, file.file), join(dataDir, file.file)]) {
+      if (!(await isFile(path))) continue;
+      // Not the .gz MD5: a mirror may hold the same data compressed again.
+      const idx = await readIdx(path, { magic, md5: true });
+      if (idx.md5 !== file.idxMd5) {
+        throw new DownloadError(
+          `${path} (in the mirror folder NN_DATA_DIR): expected ${what} (inflated MD5 ` +
+            `${file.idxMd5}), found a file whose inflated MD5 is ${idx.md5}`,
+        );
+      }
+      return { idx, path };
+    }
+  }
+  const path = await download(entry.mirrors.map((base) => base + file.file), {
+    md5: file.md5,
+    fileName: file.file,
+    subdir: entry.subdir,
+    ...downloadOptions,
+    dataDir: null,
+  });
+  return { idx: await readIdx(path, { magic }), path };
+}
+
+/** Loads a split of an IDX image data set by its manifest entry and checks its shapes. */
+async function loadIdxDataset(
+  name: string,
+  entry: IdxDatasetEntry,
+  options: MnistOptions,
+): Promise<MnistData> {
+  const split = options.split ?? "train";
+  if (split !== "train" && split !== "test") {
+    throw new RangeError(
+      `datasets.${name}: expected split "train" or "test", found ${JSON.stringify(split)}`,
+    );
+  }
+  const files = entry[split];
+  const [images, labels] = await Promise.all([
+    readIdxFile(entry, files.images, IDX_IMAGES, `${name}'s ${split} images`, options),
+    readIdxFile(entry, files.labels, IDX_LABELS, `${name}'s ${split} labels`, options),
+  ]);
+  for (const [{ idx, path }, want] of [[images, files.images], [labels, files.labels]] as const) {
+    if (idx.dims.join() !== want.shape.join()) {
+      throw new DataFormatError(
+        `${path}: expected ${want.shape.join(" × ")} values as ${name}'s ${split} split, ` +
+          `found ${idx.dims.join(" × ")}`,
+      );
+    }
+  }
+  return toMnistData(images.idx, labels.idx, images.path, labels.path, {
+    classNames: entry.classNames,
+    dtype: options.dtype,
+  });
+}
+
+/**
  * The data set loaders.
  *
  * @example
@@ -110,4 +363,10 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
  * assert.equal(y.sum().item(), 59);
  * ```
  */
-export const datasets: Datasets = { ex2data2, rings };
+export const datasets: Datasets = {
+  ex2data2,
+  rings,
+  mnist: (options: MnistOptions = {}) => loadIdxDataset("mnist", datasetManifest.mnist, options),
+  fashionMnist: (options: MnistOptions = {}) =>
+    loadIdxDataset("fashionMnist", datasetManifest.fashionMnist, options),
+};

@@ -1,6 +1,7 @@
 /**
  * Data: files from URLs with a cache, a mirror folder and checksums; numeric
- * CSV; the z-score; and the data set manifest with its loaders.
+ * CSV; the z-score; MNIST's IDX files, images kept as bytes and turned into
+ * tensors batch by batch; and the data set manifest with its loaders.
  *
  * @example
  * ```ts
@@ -24,9 +25,40 @@ export { CsvTable, type ToTensorOptions } from "./table.ts";
 export { standardize, type Standardized, type StandardizeOptions } from "./standardize.ts";
 export { type Dataset, type RingsOptions } from "./rings.ts";
 export {
+  IDX_IMAGES,
+  IDX_LABELS,
+  type IdxArray,
+  type IdxHeader,
+  type IdxInput,
+  readIdx,
+  readIdxHeader,
+  type ReadIdxOptions,
+} from "./idx.ts";
+export {
+  type ImageDType,
+  type ImagesOptions,
+  MnistData,
+  type MnistDataInit,
+  type Uint8Images,
+} from "./transforms.ts";
+export {
+  type Batch,
+  batchCount,
+  batches,
+  type BatchesOptions,
+  type BatchSource,
+} from "./batches.ts";
+export {
   type DatasetEntry,
+  type DatasetManifest,
   datasetManifest,
   type Datasets,
   datasets,
   type Ex2data2Options,
+  type IdxDatasetEntry,
+  type IdxFileEntry,
+  type IdxSplitEntry,
+  type MnistOptions,
+  readMnist,
+  type ReadMnistOptions,
 } from "./datasets.ts";

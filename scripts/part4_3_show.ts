@@ -1,0 +1,75 @@
+/**
+ * Part4-3 (动手练), the first step: look at MNIST. Reads the header of the
+ * images file as the book does (`struct.unpack(">IIII", f.read(16))`: the
+ * magic number, the number of images, rows and columns), prints it, and draws
+ * the first images with their labels (`Label: 5`) into an SVG grid in --out.
+ *
+ *   deno run -A scripts/part4_3_show.ts [--dataset mnist|fashion-mnist] [--split train|test]
+ *                                       [--count 5] [--out ./out] [--data FOLDER|URL]
+ *
+ * The files come from NN_DATA_DIR, the cache, or their public URLs.
+ */
+
+import { datasets } from "../lib/data/datasets.ts";
+import { readIdxHeader } from "../lib/data/idx.ts";
+import { imageGrid } from "../lib/plot/image_grid.ts";
+import { commonFlags, runScript, UsageError } from "../lib/train/cli.ts";
+
+const spec = {
+  usage: "deno run -A scripts/part4_3_show.ts [flags]",
+  summary: "Part4-3: print the header of MNIST's images file and draw the first images.",
+  flags: {
+    dataset: {
+      type: "string" as const,
+      default: "mnist",
+      choices: ["mnist", "fashion-mnist"],
+      help: "which data set",
+    },
+    split: {
+      type: "string" as const,
+      default: "train",
+      choices: ["train", "test"],
+      help: "the training (60,000) or test (10,000) images",
+    },
+    count: { type: "integer" as const, default: 5, min: 1, help: "how many images to draw" },
+    out: commonFlags.out,
+    data: {
+      type: "string" as const,
+      help: "a folder or base URL holding the IDX files instead of their own URLs",
+    },
+  },
+};
+
+await runScript(spec, async (flags) => {
+  const dataset = flags.dataset as "mnist" | "fashion-mnist";
+  const split = flags.split as "train" | "test";
+  const count = flags.count as number, out = flags.out as string;
+  const load = dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
+  const data = await load({ split, url: flags.data as string | undefined });
+  if (count > data.count) {
+    throw new UsageError(`--count: expected at most ${data.count} images, found ${count}`);
+  }
+
+  const { magic, dims: [images, rows, cols] } = await readIdxHeader(data.files!.images);
+  console.log(`Images file: ${data.files!.images}`);
+  console.log(`Magic number: ${magic}`);
+  console.log(`Number of images: ${images}`);
+  console.log(`Rows: ${rows}`);
+  console.log(`Columns: ${cols}`);
+
+  const first = Array.from({ length: count }, (_, i) => i);
+  const labels = first.map((i) => data.labels[i]);
+  const named = dataset === "fashion-mnist"
+    ? ` (${labels.map((l) => data.classNames[l]).join(", ")})`
+    : "";
+  console.log(`First ${count} labels: ${labels.join(", ")}${named}`);
+
+  await Deno.mkdir(out, { recursive: true });
+  const path = `${out}/${dataset}_${split}_first${count}.svg`;
+  const plot = await imageGrid(data.uint8(first), {
+    labels,
+    title: `${dataset === "mnist" ? "MNIST" : "Fashion-MNIST"} ${split}: the first ${count}`,
+  });
+  await plot.save(path);
+  console.log(`Wrote ${path}`);
+});
