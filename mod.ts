@@ -26,7 +26,13 @@ export * from "./lib/nn/mod.ts";
 export * as optim from "./lib/optim/mod.ts";
 export * from "./lib/io/safetensors.ts";
 export * from "./lib/models/mod.ts";
-export { loadModelJson, parseModelJson, saveModelJson, toModelJson } from "./lib/io/model_json.ts";
+export {
+  type BookWeights,
+  loadModelJson,
+  parseModelJson,
+  saveModelJson,
+  toModelJson,
+} from "./lib/io/model_json.ts";
 export { writeFileAtomic } from "./lib/io/atomic_write.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/train/mod.ts";

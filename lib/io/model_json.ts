@@ -14,6 +14,12 @@ import { writeFileAtomic } from "./atomic_write.ts";
 
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
 
+/** A network with the book's four weight tensors (either of the book's networks). */
+export interface BookWeights {
+  /** The weights under the book's names. */
+  weights(): NeuralNetworkWeights;
+}
+
 /**
  * The network's weights as the text of a `model.json`.
  *
@@ -28,7 +34,7 @@ const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
  * assert.deepEqual(json.bias2, [[0]]);
  * ```
  */
-export function toModelJson(net: NeuralNetwork): string {
+export function toModelJson(net: BookWeights): string {
   const weights = net.weights();
   return JSON.stringify(Object.fromEntries(KEYS.map((k) => [k, weights[k].toArray()]))) + "\n";
 }
@@ -129,7 +135,7 @@ export function parseModelJson(
  * assert.deepEqual(back.weights2.toArray(), net.weights2.toArray());
  * ```
  */
-export async function saveModelJson(net: NeuralNetwork, path: string): Promise<void> {
+export async function saveModelJson(net: BookWeights, path: string): Promise<void> {
   await writeFileAtomic(path, toModelJson(net));
 }
 

@@ -50,3 +50,38 @@ export interface Metrics {
 export async function writeMetrics(path: string, metrics: Metrics): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(metrics, null, 1) + "\n");
 }
+
+/**
+ * The confusion matrix: entry [t][p] counts the samples of true class `t`
+ * predicted as `p`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { confusionMatrix } from "@handson/nn";
+ * assert.deepEqual(confusionMatrix([0, 1, 1], [0, 1, 0], 2), [[1, 0], [1, 1]]);
+ * ```
+ */
+export function confusionMatrix(
+  predictions: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): number[][] {
+  if (predictions.length !== labels.length) {
+    throw new ShapeError(
+      `confusionMatrix: ${predictions.length} predictions for ${labels.length} labels`,
+    );
+  }
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < labels.length; i++) {
+    const t = labels[i], p = predictions[i];
+    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses)) {
+      throw new RangeError(
+        `confusionMatrix: sample ${i} has label ${t} and prediction ${p}, expected classes ` +
+          `0 to ${numClasses - 1}`,
+      );
+    }
+    matrix[t][p]++;
+  }
+  return matrix;
+}

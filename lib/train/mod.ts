@@ -5,6 +5,6 @@
  * @module
  */
 
-export { accuracy, type Metrics, writeMetrics } from "./metrics.ts";
+export { accuracy, confusionMatrix, type Metrics, writeMetrics } from "./metrics.ts";
 export { type EpochProgress, epochProgress, formatEpochProgress } from "./progress.ts";
 export { loadMicrochips, type Microchips, type MicrochipsOptions } from "./microchips.ts";

@@ -7,23 +7,14 @@
  */
 
 import { assert, assertEquals } from "../assert.ts";
+import { dataDir, runScript } from "./run.ts";
 
-const root = new URL("../../", import.meta.url);
-const dataDir = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
-
-async function run(args: string[], dir: string, env: Record<string, string> = {}) {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "scripts/part4_3_show.ts", ...args],
-    env: { NN_DATA_DIR: dataDir, NN_CACHE_DIR: `${dir}/cache`, NO_COLOR: "1", ...env },
-    clearEnv: true,
-    cwd: root.pathname,
-    stdout: "piped",
-    stderr: "piped",
+function run(args: string[], dir: string, env: Record<string, string> = {}) {
+  return runScript("scripts/part4_3_show.ts", args, {
+    NN_DATA_DIR: dataDir,
+    NN_CACHE_DIR: `${dir}/cache`,
+    ...env,
   });
-  const { code, stdout, stderr } = await command.output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
 }
 
 /** The labels drawn in an SVG grid, and how many images it embeds. */

@@ -6,10 +6,9 @@
 
 import * as nn from "../../mod.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
+import { dataDir, runScript } from "./run.ts";
 
 const root = new URL("../../", import.meta.url);
-const dataDir = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/models/book_network.json", import.meta.url)),
 );
@@ -33,20 +32,9 @@ function serve(): { url: string; close: () => Promise<void>; requests: string[] 
   return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown(), requests };
 }
 
-/** Runs a script in a fresh process with no data mirror and a private cache. */
-async function run(script: string, args: string[], cache: string) {
-  const env: Record<string, string> = { NN_CACHE_DIR: cache, NO_COLOR: "1" };
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--reload=http://127.0.0.1", script, ...args],
-    env,
-    clearEnv: true,
-    cwd: root.pathname,
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stdout, stderr } = await command.output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+/** Runs a script with no data mirror and a private cache. */
+function run(script: string, args: string[], cache: string) {
+  return runScript(script, args, { NN_CACHE_DIR: cache });
 }
 
 Deno.test("part4_2 downloads the data, trains as the book, and writes its outputs", async () => {
