@@ -5,7 +5,7 @@
  *     deno run --allow-run=python3 bench/matmul_gflops.ts
  *
  * Each product counts 2·m·n·k floating-point operations and is timed as the
- * best of a few runs after a warm-up (`performance.now()`). Ours runs on one
+ * best of several runs after a warm-up (`performance.now()`). Ours runs on one
  * thread; NumPy is timed twice, once held to one thread (OPENBLAS_NUM_THREADS=1
  * and friends: the like-for-like figure) and once with all cores. Without
  * python3, NumPy or the permission, only our column is printed.
@@ -29,10 +29,14 @@ const DTYPES: DTypeName[] = ["float32", "float64"];
 const ARRAY = { float32: Float32Array, float64: Float64Array };
 
 const flops = ({ m, n, k }: Shape): number => 2 * m * n * k;
-/** Timed runs per product: enough for about 2 GFLOP in all, at least 2, at most 20. */
-const runsFor = (shape: Shape): number => Math.min(20, Math.max(2, Math.ceil(2e9 / flops(shape))));
+/**
+ * Runs per product: about 4 GFLOP in all (a second or so), at least 3, at
+ * most 200. Small products need many runs: the JIT takes a few hundred
+ * milliseconds to settle after the kernel first meets the other array type.
+ */
+const runsFor = (shape: Shape): number => Math.min(200, Math.max(3, Math.ceil(4e9 / flops(shape))));
 
-/** Best time (s) of `runs` calls of `fn`. */
+/** Best time (s) of `runs` calls of `fn` (the first also pays for first touches of memory). */
 function bestOf(runs: number, fn: () => void): number {
   let best = Infinity;
   for (let r = 0; r < runs; r++) {
@@ -45,19 +49,23 @@ function bestOf(runs: number, fn: () => void): number {
 
 /** Our best time for each dtype and shape, keyed "dtype m k n". */
 function timeOurs(): Map<string, number> {
+  // Warm up on small products of both types first, so the JIT has compiled
+  // (and, after seeing the second type, recompiled) the kernel before any
+  // timed run, however few runs a large product gets.
+  for (let r = 0; r < 10; r++) {
+    for (const dtype of DTYPES) {
+      const w = new ARRAY[dtype](256 * 256).fill(0.5);
+      matmul(w, w, new ARRAY[dtype](256 * 256), 256, 256, 256, r % 2 === 0, r % 4 < 2);
+    }
+  }
   const times = new Map<string, number>();
   for (const dtype of DTYPES) {
     const Type = ARRAY[dtype];
-    // Warm up on a small product, so the JIT has compiled the kernel before
-    // the first timed run, however few runs a large product gets.
-    const w = new Type(256 * 256).fill(0.5);
-    bestOf(10, () => matmul(w, w, new Type(256 * 256), 256, 256, 256, false, false));
     for (const shape of SHAPES) {
       const { m, k, n } = shape;
       const a = new Type(m * k), b = new Type(k * n), out = new Type(m * n);
       for (let i = 0; i < a.length; i++) a[i] = ((i * 7919) % 2000) / 1000 - 1;
       for (let i = 0; i < b.length; i++) b[i] = ((i * 104729) % 2000) / 1000 - 1;
-      matmul(a, b, out, m, n, k, false, false); // first touch of out and the packing scratch
       times.set(
         `${dtype} ${m} ${k} ${n}`,
         bestOf(runsFor(shape), () => {
