@@ -59,7 +59,7 @@ export async function writeMetrics(path: string, metrics: Metrics): Promise<void
  * ```ts
  * import assert from "node:assert/strict";
  * import { confusionMatrix } from "@handson/nn";
- * assert.deepEqual(confusionMatrix([0, 1, 1], [0, 1, 0], 2), [[1, 0], [1, 1]]);
+ * assert.deepEqual(confusionMatrix([0, 1, 1], [0, 1, 0], 2), [[1, 1], [0, 1]]); // rows: true class
  * ```
  */
 export function confusionMatrix(
