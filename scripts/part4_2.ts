@@ -16,7 +16,7 @@ import { NeuralNetwork } from "../lib/models/neural_network.ts";
 import { saveModelJson } from "../lib/io/model_json.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { decisionBoundary } from "../lib/plot/decision_boundary.ts";
-import { commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
+import { checkOutputFolder, commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 import { epochProgress } from "../lib/train/progress.ts";
@@ -30,6 +30,7 @@ const spec = {
 await runScript(spec, async (flags) => {
   const dtype = flags.dtype as "float32" | "float64";
   const epochs = flags.epochs as number, out = flags.out as string;
+  checkOutputFolder(out); // before the data and the training, not after
   await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
   const { X, y, source } = await loadMicrochips({
     data: flags.data as string | undefined,

@@ -18,7 +18,7 @@ import { l2Penalty } from "../lib/nn/regularization.ts";
 import { SGD } from "../lib/optim/sgd.ts";
 import { loadSafetensors, saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
-import { commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
+import { checkOutputFolder, commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 import { epochProgress } from "../lib/train/progress.ts";
@@ -47,6 +47,7 @@ function makeModel(hidden: number, dtype: "float32" | "float64"): Sequential {
 await runScript(spec, async (flags) => {
   const dtype = flags.dtype as "float32" | "float64";
   const epochs = flags.epochs as number, out = flags.out as string;
+  checkOutputFolder(out); // before the data and the training, not after
   const lambda = flags.lambda as number;
   await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
   const { X, y, source } = await loadMicrochips({

@@ -13,7 +13,7 @@
 import { datasets } from "../lib/data/datasets.ts";
 import { readIdxHeader } from "../lib/data/idx.ts";
 import { imageGrid } from "../lib/plot/image_grid.ts";
-import { commonFlags, runScript, UsageError } from "../lib/train/cli.ts";
+import { checkOutputFolder, commonFlags, runScript, UsageError } from "../lib/train/cli.ts";
 
 const spec = {
   usage: "deno run -A scripts/part4_3_show.ts [flags]",
@@ -44,6 +44,7 @@ await runScript(spec, async (flags) => {
   const dataset = flags.dataset as "mnist" | "fashion-mnist";
   const split = flags.split as "train" | "test";
   const count = flags.count as number, out = flags.out as string;
+  checkOutputFolder(out);
   const load = dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
   const data = await load({ split, url: flags.data as string | undefined });
   if (count > data.count) {

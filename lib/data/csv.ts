@@ -25,6 +25,11 @@ export interface CsvOptions {
   delimiter?: string;
   /** The file's name in error messages (default `"CSV text"`; `readCsv` gives the path or URL). */
   source?: string;
+  /**
+   * Refuse `NaN` and infinities (default `false`: read them as pandas does), so
+   * that data meant for training says by line and column where it is not finite.
+   */
+  finite?: boolean;
 }
 
 /** Options for {@linkcode readCsv}: the CSV options and, for URLs, the download options. */
@@ -188,6 +193,16 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
       first = false;
       names ??= record.fields.map((f) => f.trim());
       checkWidth(record, names.length, source, options.names !== undefined);
+      const seen = new Map<string, number>();
+      names.forEach((name, j) => {
+        if (seen.has(name)) {
+          throw new DataFormatError(
+            `${source}, line ${record.line}: expected distinct column names in the header, ` +
+              `found ${JSON.stringify(name)} in columns ${seen.get(name)! + 1} and ${j + 1}`,
+          );
+        }
+        seen.set(name, j);
+      });
       continue;
     }
     first = false;
@@ -195,11 +210,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     checkWidth(record, names.length, source, options.names !== undefined);
     rows.push(record.fields.map((cell, j) => {
       const value = parseNumber(cell);
-      if (value === undefined) {
+      if (value === undefined || (options.finite && !Number.isFinite(value))) {
         const found = cell.trim() === "" ? "an empty cell" : JSON.stringify(cell.trim());
         throw new DataFormatError(
           `${source}, line ${record.line}, column ${j + 1} (${JSON.stringify(names![j])}): ` +
-            `expected a number, found ${found}`,
+            `expected a ${value === undefined ? "" : "finite "}number, found ${found}`,
         );
       }
       return value;

@@ -146,7 +146,9 @@ export interface Datasets {
   /**
    * The microchip data of the book's Part4-1/4-2 (ex2data2.txt): 118 rows of
    * `x1, x2, accepted`, as `X` `[118, 2]` and `y` `[118, 1]`. A file with
-   * another shape is a `DataFormatError`; a failed download a `DownloadError`.
+   * another shape, or with a cell that is not a finite number (`nan`, `inf`),
+   * is a `DataFormatError` naming the line and column; a failed download a
+   * `DownloadError`.
    */
   ex2data2(options?: Ex2data2Options): Promise<Dataset>;
   /**
@@ -175,6 +177,8 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
     ...(url === undefined ? { sha256: entry.sha256, fileName: entry.file } : {}),
     ...downloadOptions,
     names,
+    // NaN or infinities would only show up later as a NaN loss; say where they are now.
+    finite: true,
   });
   if (table.length !== expectedRows) {
     throw new DataFormatError(

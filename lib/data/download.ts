@@ -3,16 +3,19 @@
  * folder `NN_DATA_DIR` is looked at first, then the cache, then each URL in
  * turn; a download streams into a temporary file, is checked against its
  * checksum, and only then is renamed into the cache, so a failed or
- * interrupted download never leaves a file there.
+ * interrupted download never leaves a file there. A connection that breaks
+ * mid-way is resumed where it stopped (an HTTP `Range` request) when the
+ * server allows it.
  *
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { checkChecksum, type Checksum, checksumMismatch } from "./checksum.ts";
-import { isFile, removeIfExists, tempPathFor, writeAll } from "./files.ts";
+import { isFile, removeEmptyFolders, removeIfExists, tempPathFor, writeAll } from "./files.ts";
 import { envVar, stderrIsTerminal, writeStderr } from "./host.ts";
 import { progressBar } from "./progress.ts";
 import { checkFileName, checkSubdir, parseSource, type Source } from "./source.ts";
@@ -39,7 +42,10 @@ export interface DownloadOptions extends Checksum {
   retries?: number;
   /** The wait before the first retry in ms, doubled for each further one (default 500). */
   backoffMs?: number;
-  /** Give up on an attempt when no data has arrived for this many ms (default 30 000). */
+  /**
+   * Give up on an attempt when no data has arrived for this many ms (default
+   * 30 000); the attempt is then retried like a network error.
+   */
   timeoutMs?: number;
   /** Draw a progress bar on stderr (default: only when stderr is a terminal). */
   progress?: boolean;
@@ -55,6 +61,19 @@ class Failure extends Error {
 }
 
 /**
+ * The part of a file that an attempt left behind, for the next attempt to
+ * continue with a `Range` request: the temporary file, how many bytes it
+ * holds, the full size, and the validator (`ETag` or `Last-Modified`) that
+ * tells the server which version of the file the bytes belong to.
+ */
+interface PartialFile {
+  temp: string;
+  received: number;
+  total: number;
+  validator: string | undefined;
+}
+
+/**
  * Downloads `url` (or the first of several mirror URLs that works) into the
  * cache and returns the local path of the file.
  *
@@ -62,9 +81,12 @@ class Failure extends Error {
  * 1. for an `http(s)` URL, the mirror folder `NN_DATA_DIR` (in its `subdir`,
  *    then at its top), by the URL's last path part;
  * 2. the cache folder (`NN_CACHE_DIR`, or the user's cache directory plus
- *    `/handson-nn`);
+ *    `/handson-nn`): a file with a checksum under its name, one without
+ *    under its URL (`by-url/HASH/name`), so that another URL ending in the
+ *    same name never gets this file;
  * 3. each URL in turn, with `retries` retries and a doubling back-off on
- *    network errors, time-outs and HTTP 5xx. A `file://` URL or a plain path
+ *    network errors, time-outs and HTTP 5xx, a broken transfer resumed with
+ *    a `Range` request where the server allows it. A `file://` URL or a plain path
  *    is returned as it is, if the file exists.
  *
  * A checksum (`sha256`, or `md5` where only that is published) is checked
@@ -98,7 +120,8 @@ export async function download(
     JSON.stringify(sourceText(sources[0])),
   );
   const subdir = options.subdir === undefined ? undefined : checkSubdir(options.subdir);
-  const dest = join(options.cacheDir ?? cacheDir(), ...(subdir ? [subdir] : []), name);
+  const root = options.cacheDir ?? cacheDir();
+  const dest = cachePath(root, subdir, name, sources, options);
 
   const failures: string[] = [];
   let lastError: Error | undefined;
@@ -119,11 +142,15 @@ export async function download(
       await fetchWithRetries(source.url, dest, name, options);
       return dest;
     } catch (e) {
-      if (!(e instanceof Failure)) throw e;
+      if (!(e instanceof Failure)) {
+        await removeEmptyFolders(dest, root);
+        throw e;
+      }
       failures.push(`${source.url}: ${e.message}`);
       lastError = e;
     }
   }
+  await removeEmptyFolders(dest, root);
   throw new DownloadError(
     failures.length === 1
       ? `download of ${name} failed: ${failures[0]}`
@@ -134,6 +161,28 @@ export async function download(
 
 function sourceText(source: Source): string {
   return source.kind === "http" ? source.url : source.path;
+}
+
+/**
+ * Where the file is kept in the cache. A file with a checksum is kept under
+ * its name (`CACHE/[subdir/]name`): its checksum is checked on every use, so
+ * mirrors of the same file share one entry. A file without one is kept under
+ * its first URL (`CACHE/[subdir/]by-url/HASH/name`, HASH the first 12 hex
+ * digits of the URL's SHA-256): two different URLs that end in the same name
+ * (the book's `ex2data2.txt` and a reader's own) must not stand in for each other.
+ */
+function cachePath(
+  root: string,
+  subdir: string | undefined,
+  name: string,
+  sources: readonly Source[],
+  checksum: Checksum,
+): string {
+  const folder = subdir ? join(root, subdir) : root;
+  if (checksum.sha256 !== undefined || checksum.md5 !== undefined) return join(folder, name);
+  const first = sources.find((s) => s.kind === "http");
+  const key = createHash("sha256").update(first ? sourceText(first) : name).digest("hex");
+  return join(folder, "by-url", key.slice(0, 12), name);
 }
 
 /** Why the local file at `path` cannot be used, or `undefined` when it can. */
@@ -176,7 +225,10 @@ async function findLocal(
   return undefined;
 }
 
-/** Fetches `url` into `dest`, retrying with a doubling back-off when that may help. */
+/**
+ * Fetches `url` into `dest`, retrying with a doubling back-off when that may
+ * help, and continuing a broken transfer where it stopped when it can.
+ */
 async function fetchWithRetries(
   url: string,
   dest: string,
@@ -185,19 +237,35 @@ async function fetchWithRetries(
 ): Promise<void> {
   const retries = nonNegative(options.retries ?? 3, "retries");
   const backoffMs = nonNegative(options.backoffMs ?? 500, "backoffMs");
-  for (let attempt = 0;; attempt++) {
-    try {
-      await fetchOnce(url, dest, name, options);
-      return;
-    } catch (e) {
-      if (!(e instanceof Failure) || !e.retryable) throw e;
-      if (attempt === retries) {
-        throw attempt === 0
-          ? e
-          : new Failure(`${e.message} (after ${attempt + 1} attempts)`, false);
+  let partial: PartialFile | undefined;
+  try {
+    for (let attempt = 0;; attempt++) {
+      try {
+        await fetchOnce(url, dest, name, options, partial);
+        partial = undefined; // renamed into place
+        return;
+      } catch (e) {
+        // fetchOnce removed its temporary file unless it handed it over to continue from.
+        partial = e instanceof Interrupted ? e.partial : undefined;
+        const failure = e instanceof Interrupted ? e.failure : e;
+        if (!(failure instanceof Failure) || !failure.retryable) throw failure;
+        if (attempt === retries) {
+          throw attempt === 0
+            ? failure
+            : new Failure(`${failure.message} (after ${attempt + 1} attempts)`, false);
+        }
+        await sleep(backoffMs * 2 ** attempt, options.signal);
       }
-      await sleep(backoffMs * 2 ** attempt, options.signal);
     }
+  } finally {
+    if (partial !== undefined) await removeIfExists(partial.temp);
+  }
+}
+
+/** A retryable failure that left bytes worth continuing from. */
+class Interrupted extends Error {
+  constructor(readonly failure: Failure, readonly partial: PartialFile) {
+    super(failure.message);
   }
 }
 
@@ -230,16 +298,32 @@ function retryableStatus(status: number): boolean {
 }
 
 /**
- * One attempt: streams the response body into a temporary file beside `dest`,
- * checks its length and checksum, and renames it to `dest`. On any failure the
- * temporary file is removed. The time-out counts from the last byte received,
- * so a slow but steady download of a large file is not cut short.
+ * Whether a 206 answer continues `partial`: its `Content-Range` must start
+ * exactly where the bytes on disk end and give the same full size.
+ */
+function continues(response: Response, partial: PartialFile): boolean {
+  const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get("content-range") ?? "");
+  return range !== null && Number(range[1]) === partial.received &&
+    Number(range[3]) === partial.total;
+}
+
+/**
+ * One attempt: streams the response body into a temporary file beside `dest`
+ * (or, continuing `partial` with a `Range` request, onto the end of its
+ * temporary file), checks its length and checksum, and renames it to `dest`.
+ * On a failure that may pass, the bytes received so far are kept for the next
+ * attempt when the server can send the rest (`Accept-Ranges: bytes`, a known
+ * size, no content encoding, and a validator or a checksum to make sure the
+ * two parts belong to one file); otherwise the temporary file is removed. The
+ * time-out counts from the last byte received, so a slow but steady download
+ * of a large file is not cut short.
  */
 async function fetchOnce(
   url: string,
   dest: string,
   name: string,
   options: DownloadOptions,
+  partial: PartialFile | undefined,
 ): Promise<void> {
   const timeoutMs = nonNegative(options.timeoutMs ?? 30_000, "timeoutMs");
   const controller = new AbortController();
@@ -257,12 +341,21 @@ async function fetchOnce(
     }, timeoutMs);
   };
 
-  let temp: string | undefined;
+  let temp: string | undefined = partial?.temp;
   let file: Deno.FsFile | undefined;
   let bar: ReturnType<typeof progressBar> | undefined;
+  // What the next attempt may continue from: the bytes already on disk, until
+  // an answer starts the file afresh.
+  let resumable: Omit<PartialFile, "received"> | undefined = partial;
+  let received = partial?.received ?? 0;
   try {
     armTimer();
-    const response = await fetch(url, { signal: controller.signal });
+    const headers: Record<string, string> = {};
+    if (partial !== undefined) {
+      headers["range"] = `bytes=${partial.received}-`;
+      if (partial.validator !== undefined) headers["if-range"] = partial.validator;
+    }
+    const response = await fetch(url, { signal: controller.signal, headers });
     if (!response.ok) {
       await response.body?.cancel();
       const status = `HTTP ${response.status}${
@@ -274,13 +367,42 @@ async function fetchOnce(
     // the compressed bytes, so the length is only known without one.
     const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
     const length = Number(response.headers.get("content-length") ?? NaN);
-    const total = !encoded && Number.isFinite(length) ? length : undefined;
+    let total = !encoded && Number.isFinite(length) ? length : undefined;
 
     await Deno.mkdir(dirname(dest), { recursive: true });
-    temp = tempPathFor(dest);
-    file = await Deno.open(temp, { write: true, createNew: true });
+    if (partial !== undefined && response.status === 206 && continues(response, partial)) {
+      file = await Deno.open(partial.temp, { write: true, append: true });
+      total = partial.total;
+    } else {
+      // A fresh start: the first attempt, or the server sent the whole file
+      // (it ignored the Range, or the file changed since).
+      resumable = undefined;
+      received = 0;
+      if (partial !== undefined) await removeIfExists(partial.temp);
+      temp = undefined;
+      if (response.status === 206) {
+        await response.body?.cancel();
+        throw new Failure(
+          `HTTP 206 with Content-Range ${
+            JSON.stringify(response.headers.get("content-range"))
+          }, which does not continue the ${partial?.received ?? 0} bytes received`,
+          true,
+        );
+      }
+      temp = tempPathFor(dest);
+      file = await Deno.open(temp, { write: true, createNew: true });
+    }
+    const validator = response.headers.get("etag") ?? response.headers.get("last-modified") ??
+      partial?.validator ?? undefined;
+    const ranges = response.status === 206 ||
+      (response.headers.get("accept-ranges") ?? "").toLowerCase() === "bytes";
+    const checked = options.sha256 !== undefined || options.md5 !== undefined;
+    // A weak ETag cannot vouch for bytes; then only a checksum can.
+    const strong = validator?.startsWith("W/") ? undefined : validator;
+    resumable = ranges && total !== undefined && (strong !== undefined || checked)
+      ? { temp: temp!, total, validator: strong }
+      : undefined;
     if (options.progress ?? stderrIsTerminal()) bar = progressBar(name, total, writeStderr);
-    let received = 0;
     if (response.body) {
       for await (const chunk of response.body) {
         armTimer();
@@ -295,18 +417,24 @@ async function fetchOnce(
       throw new Failure(`connection closed after ${received} of ${total} bytes`, true);
     }
     clearTimeout(timer);
-    const mismatch = await checksumMismatch(await Deno.readFile(temp), options);
+    const mismatch = await checksumMismatch(await Deno.readFile(temp!), options);
     if (mismatch !== undefined) throw new Failure(mismatch, false);
-    await Deno.rename(temp, dest);
+    await Deno.rename(temp!, dest);
     temp = undefined;
   } catch (e) {
     if (userSignal?.aborted) throw userSignal.reason;
-    if (e instanceof Failure) throw e;
-    if (timedOut) throw new Failure(`no data for ${timeoutMs} ms, timed out`, true, { cause: e });
-    if (e instanceof TypeError || e instanceof Deno.errors.Http || isStreamError(e)) {
-      throw new Failure(`network error (${(e as Error).message})`, true, { cause: e });
+    const failure = asFailure(e, timedOut ? timeoutMs : undefined);
+    if (
+      failure instanceof Failure && failure.retryable && resumable !== undefined &&
+      received > 0 && received < resumable.total
+    ) {
+      file?.close();
+      file = undefined;
+      const kept = { ...resumable, received };
+      temp = undefined; // kept for the next attempt
+      throw new Interrupted(failure, kept);
     }
-    throw e;
+    throw failure;
   } finally {
     clearTimeout(timer);
     userSignal?.removeEventListener("abort", onUserAbort);
@@ -314,6 +442,27 @@ async function fetchOnce(
     file?.close();
     if (temp !== undefined) await removeIfExists(temp);
   }
+}
+
+/**
+ * What an attempt's error says about the download: a time-out (after
+ * `timeoutMs`, when it was the timer that aborted) or a network error is a
+ * `Failure` worth retrying; anything else (a missing permission, a full disk)
+ * stays as it is and ends the download.
+ */
+function asFailure(e: unknown, timeoutMs: number | undefined): unknown {
+  if (e instanceof Failure) return e;
+  if (timeoutMs !== undefined) {
+    return new Failure(
+      `no data for ${timeoutMs} ms, timed out (options.timeoutMs sets the wait)`,
+      true,
+      { cause: e },
+    );
+  }
+  if (e instanceof TypeError || e instanceof Deno.errors.Http || isStreamError(e)) {
+    return new Failure(`network error (${(e as Error).message})`, true, { cause: e });
+  }
+  return e;
 }
 
 /** Errors a response body stream raises when the connection breaks mid-way. */

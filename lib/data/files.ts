@@ -27,6 +27,21 @@ export async function removeIfExists(path: string): Promise<void> {
 }
 
 /**
+ * Removes the folders from `dirname(path)` up to (not including) `root` as
+ * long as they are empty, so a failed download leaves no empty folder in the
+ * cache. A folder that is not empty (another download is using it) stays.
+ */
+export async function removeEmptyFolders(path: string, root: string): Promise<void> {
+  for (let dir = dirname(path); dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
+    try {
+      await Deno.remove(dir);
+    } catch {
+      return; // not empty, already gone, or not ours to remove
+    }
+  }
+}
+
+/**
  * A fresh temporary name beside `dest`, in the same folder so that the final
  * rename is atomic (a rename across file systems is a copy): a hidden
  * `.NAME.RANDOM.part` that no reader mistakes for the finished file.

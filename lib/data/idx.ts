@@ -29,6 +29,20 @@ const MAX_DEFLATE_RATIO = 1032;
 /** The type byte of unsigned bytes, the only element type MNIST uses. */
 const UBYTE = 0x08;
 
+/**
+ * The most data {@linkcode readIdx} accepts by default: 1 GiB (EMNIST's largest
+ * split is 638 MB; MNIST's training images are 47 MB). A stranger's file cannot
+ * make it hold more than this in memory.
+ */
+const DEFAULT_MAX_BYTES = 2 ** 30;
+
+/**
+ * What a gzip file is first assumed to inflate to, per compressed byte; the
+ * buffer grows to the header's claim only when that much data really arrives,
+ * so a file that claims much and holds little costs little memory.
+ */
+const FIRST_GUESS_RATIO = 16;
+
 /** Where IDX bytes come from: a path, a `file:` URL, or the file's bytes (gzipped or not). */
 export type IdxInput = string | URL | Uint8Array;
 
@@ -59,6 +73,11 @@ export interface ReadIdxOptions {
    * file prints it), to check it against a published one.
    */
   md5?: boolean;
+  /**
+   * The most bytes of data the header may claim (default 1 GiB): a larger
+   * claim is refused before anything is read or allocated.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -184,6 +203,20 @@ function describeMagic(magic: number): string {
   return `${hex32(magic)} (${magic}${kind})`;
 }
 
+/**
+ * A hint for a file that starts like text: a server that answers a missing
+ * file with an HTML page (or a saved error message) gives such a "data" file.
+ */
+function textHint(magic: Uint8Array, rest: Uint8Array): string {
+  const first = [...magic, ...rest.subarray(0, 20)];
+  if (!first.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) {
+    return "";
+  }
+  const text = String.fromCharCode(...first);
+  const page = text.trimStart().startsWith("<") ? ": an HTML or XML page, not an IDX file" : "";
+  return ` (text starting ${JSON.stringify(text)}${page})`;
+}
+
 /** Reads the header and, unless `headerOnly`, the data, checking each against the file. */
 async function parse(
   input: IdxInput,
@@ -243,14 +276,16 @@ async function parse(
     if (options.magic !== undefined && magic !== options.magic) {
       throw new DataFormatError(
         `${source}: expected the IDX magic number ${describeMagic(options.magic)}, ` +
-          `found ${describeMagic(magic)}`,
+          `found ${describeMagic(magic)}${textHint(magicBytes, pending)}`,
       );
     }
     const ndim = magic & 0xff;
     if (magic >>> 16 !== 0 || ((magic >>> 8) & 0xff) !== UBYTE || ndim === 0) {
       throw new DataFormatError(
         `${source}: expected the magic number of an IDX file of unsigned bytes ` +
-          `(0x000008 and the number of dimensions), found ${hex32(magic)}`,
+          `(0x000008 and the number of dimensions), found ${hex32(magic)}${
+            textHint(magicBytes, pending)
+          }`,
       );
     }
     const headerBytes = 4 + 4 * ndim;
@@ -283,16 +318,41 @@ async function parse(
           `${opened.size} bytes, found a header claiming ${shape} = ${expected}`,
       );
     }
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (expected > maxBytes) {
+      throw new DataFormatError(
+        `${source}: expected at most ${maxBytes} bytes of data (options.maxBytes), ` +
+          `found a header claiming ${shape} = ${expected}`,
+      );
+    }
 
-    const data = new Uint8Array(expected);
+    // An uncompressed file's size is known to fit; a gzip file's buffer starts
+    // at a guess and grows to the claim only as the data arrives.
+    let data = new Uint8Array(
+      opened.gzip ? Math.min(expected, opened.size * FIRST_GUESS_RATIO) : expected,
+    );
     const hash: Hash | undefined = options.md5 ? createHash("md5") : undefined;
     hash?.update(magicBytes).update(sizeBytes);
+    // Past the claim, bytes are only counted, for the message, and only up to a
+    // limit: a gzip bomb behind a small header is not inflated to the end.
+    const countLimit = expected + Math.max(expected, 1 << 20);
     let found = 0;
     const put = (chunk: Uint8Array) => {
-      // Past the claimed size only the count goes on, for the message.
+      const end = Math.min(expected, found + chunk.length);
+      if (end > data.length) {
+        const grown = new Uint8Array(Math.min(expected, Math.max(end, 2 * data.length)));
+        grown.set(data.subarray(0, found));
+        data = grown;
+      }
       if (found < expected) data.set(chunk.subarray(0, expected - found), found);
       if (found + chunk.length <= expected) hash?.update(chunk);
       found += chunk.length;
+      if (found > countLimit) {
+        throw new DataFormatError(
+          `${source}: expected ${expected} bytes of data after the ${headerBytes}-byte header ` +
+            `(${shape}), found more than ${countLimit} (the file is too long; a gzip bomb?)`,
+        );
+      }
     };
     put(pending);
     for (let chunk = await next(); chunk !== undefined; chunk = await next()) put(chunk);

@@ -11,8 +11,12 @@ import { DataFormatError, DownloadError } from "../errors.ts";
 import { NeuralNetwork, type NeuralNetworkWeights } from "../models/neural_network.ts";
 import { tensor } from "../tensor/mod.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { whereJsonFails } from "./json_error.ts";
 
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
+
+/** How long loading a model.json from a URL may take. */
+const LOAD_TIMEOUT_MS = 30_000;
 
 /** A network with the book's four weight tensors (either of the book's networks). */
 export interface BookWeights {
@@ -21,7 +25,9 @@ export interface BookWeights {
 }
 
 /**
- * The network's weights as the text of a `model.json`.
+ * The network's weights as the text of a `model.json`. A weight that is NaN
+ * or infinite is a RangeError naming it: JSON has no such numbers
+ * (`JSON.stringify` would write `null`, a file that loads nowhere).
  *
  * @example
  * ```ts
@@ -36,7 +42,28 @@ export interface BookWeights {
  */
 export function toModelJson(net: BookWeights): string {
   const weights = net.weights();
-  return JSON.stringify(Object.fromEntries(KEYS.map((k) => [k, weights[k].toArray()]))) + "\n";
+  const arrays = KEYS.map((k) => [k, weights[k].toArray() as number[][]] as const);
+  for (const [key, rows] of arrays) {
+    rows.forEach((row, i) =>
+      row.forEach((v, j) => {
+        if (!Number.isFinite(v)) {
+          throw new RangeError(
+            `toModelJson: expected finite weights, found ${v} in "${key}"[${i}][${j}] ` +
+              "(did the training diverge?); a model.json can hold only finite numbers",
+          );
+        }
+      })
+    );
+  }
+  return JSON.stringify(Object.fromEntries(arrays)) + "\n";
+}
+
+/** A value for a message, cut short: a file may hold a 10 MB string or arrays nested 10⁵ deep. */
+function preview(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "object" && value !== null) return "an object";
+  const text = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** Reads one key as a 2-D array of finite numbers, or says what is wrong with it. */
@@ -46,7 +73,12 @@ function matrix(value: unknown, key: string, source: string): number[][] {
     throw new DataFormatError(`${where} is missing (expected keys ${KEYS.join(", ")})`);
   }
   if (!Array.isArray(value) || value.length === 0 || !value.every(Array.isArray)) {
-    throw new DataFormatError(`${where}: expected a non-empty array of rows (nested arrays)`);
+    const rows: unknown[] = Array.isArray(value) ? value : [];
+    const bad = rows.findIndex((row) => !Array.isArray(row));
+    throw new DataFormatError(
+      `${where}: expected a non-empty array of rows (nested arrays), found ` +
+        (bad >= 0 ? `${preview(rows[bad])} as row ${bad}` : preview(value)),
+    );
   }
   const width = value[0].length;
   value.forEach((row: unknown[], i) => {
@@ -56,7 +88,7 @@ function matrix(value: unknown, key: string, source: string): number[][] {
     row.forEach((v, j) => {
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new DataFormatError(
-          `${where}[${i}][${j}]: expected a finite number, found ${JSON.stringify(v) ?? String(v)}`,
+          `${where}[${i}][${j}]: expected a finite number, found ${preview(v)}`,
         );
       }
     });
@@ -87,11 +119,13 @@ export function parseModelJson(
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    throw new DataFormatError(`${source}: not valid JSON (${(error as Error).message})`);
+  } catch {
+    throw new DataFormatError(`${source}, ${whereJsonFails(text)}`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new DataFormatError(`${source}: expected a JSON object with keys ${KEYS.join(", ")}`);
+    throw new DataFormatError(
+      `${source}: expected a JSON object with keys ${KEYS.join(", ")}, found ${preview(data)}`,
+    );
   }
   const record = data as Record<string, unknown>;
   const arrays = Object.fromEntries(
@@ -155,14 +189,20 @@ export async function loadModelJson(
   const name = String(pathOrUrl);
   let text: string;
   if (url !== null && url.protocol !== "file:") {
-    const response = await fetch(url).catch((error) => {
-      throw new DownloadError(`${name}: ${(error as Error).message}`);
-    });
+    // A server that stalls must not hang the script: 30 s without the whole answer.
+    const signal = AbortSignal.timeout(LOAD_TIMEOUT_MS);
+    const failed = (error: unknown): never => {
+      const why = signal.aborted
+        ? `no complete answer within ${LOAD_TIMEOUT_MS / 1000} s, timed out`
+        : (error as Error).message;
+      throw new DownloadError(`${name}: ${why}`, { cause: error });
+    };
+    const response = await fetch(url, { signal }).catch(failed);
     if (!response.ok) {
       await response.body?.cancel();
       throw new DownloadError(`${name}: HTTP ${response.status} ${response.statusText}`);
     }
-    text = await response.text();
+    text = await response.text().catch(failed);
   } else {
     try {
       text = await Deno.readTextFile(url ?? name);

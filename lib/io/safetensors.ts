@@ -19,6 +19,7 @@
 import { fileURLToPath } from "node:url";
 import { DataFormatError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { whereJsonFails } from "./json_error.ts";
 import { tensor } from "../tensor/create.ts";
 import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -36,6 +37,16 @@ export interface SafetensorsContents {
 export interface SafetensorsOptions {
   /** Text to store in the header's `__metadata__` (PyTorch writes `{ format: "pt" }`). */
   metadata?: Record<string, string>;
+}
+
+/** Options for {@linkcode loadSafetensors}. */
+export interface LoadSafetensorsOptions {
+  /**
+   * Load tensors that hold NaN or infinities (default `false`: such a file is
+   * refused, naming the tensor and the element, since weights like that come
+   * from a diverged run and would only make NaN predictions).
+   */
+  allowNonFinite?: boolean;
 }
 
 /** The format's names for our dtypes, its element sizes, and its order (widest first). */
@@ -159,8 +170,8 @@ export function decodeSafetensors(
   let header: unknown;
   try {
     header = JSON.parse(text);
-  } catch (e) {
-    fail(`the header is not a JSON object (${(e as Error).message})`);
+  } catch {
+    fail(`the header is not a JSON object: ${whereJsonFails(text)}`);
   }
 
   const metadata: Record<string, string> = {};
@@ -172,13 +183,13 @@ export function decodeSafetensors(
       }
       for (const [key, value] of Object.entries(info as Record<string, unknown>)) {
         if (typeof value !== "string") {
-          fail(`__metadata__ "${key}" must be a string, found ${JSON.stringify(value)}`);
+          fail(`__metadata__ ${preview(key)} must be a string, found ${preview(value)}`);
         }
         put(metadata, key, value as string);
       }
       continue;
     }
-    infos.push(checkInfo(name, info, (what) => fail(`tensor "${name}": ${what}`)));
+    infos.push(checkInfo(name, info, (what) => fail(`tensor ${preview(name)}: ${what}`)));
   }
 
   // The byte buffer must be covered exactly: in offset order, each tensor starts where the last ended.
@@ -189,15 +200,15 @@ export function decodeSafetensors(
   for (const info of infos) {
     if (info.end > buffer) {
       fail(
-        `tensor "${info.name}": data_offsets [${info.begin}, ${info.end}] run past the ` +
+        `tensor ${preview(info.name)}: data_offsets [${info.begin}, ${info.end}] run past the ` +
           `${buffer}-byte data buffer`,
       );
     }
     if (info.begin !== expected) {
       fail(
-        `tensor "${info.name}": data_offsets [${info.begin}, ${info.end}] ` +
+        `tensor ${preview(info.name)}: data_offsets [${info.begin}, ${info.end}] ` +
           (info.begin < expected
-            ? `overlap tensor "${previous}", which ends at ${expected}`
+            ? `overlap tensor ${preview(previous)}, which ends at ${expected}`
             : `leave a gap after byte ${expected}`),
       );
     }
@@ -232,14 +243,14 @@ function checkInfo(name: string, info: unknown, fail: (what: string) => never) {
   }
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_OF, dtype)) {
-    fail(`dtype ${JSON.stringify(dtype)} is not supported (expected F32, F64 or I32)`);
+    fail(`dtype ${preview(dtype)} is not supported (expected F32, F64 or I32)`);
   }
   const count = (x: unknown) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
   if (!Array.isArray(shape) || !shape.every(count)) {
-    fail(`expected shape to be a list of sizes, found ${JSON.stringify(shape)}`);
+    fail(`expected shape to be a list of sizes, found ${preview(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(count)) {
-    fail(`expected data_offsets to be [begin, end], found ${JSON.stringify(offsets)}`);
+    fail(`expected data_offsets to be [begin, end], found ${preview(offsets)}`);
   }
   const [begin, end] = offsets as number[];
   const t = DTYPE_OF[dtype as string];
@@ -294,9 +305,36 @@ export async function saveSafetensors(
  * assert.deepEqual([labels.dtype, labels.toArray()], ["int32", [3, 1]]);
  * ```
  */
-export async function loadSafetensors(path: string | URL): Promise<StateDict> {
+export async function loadSafetensors(
+  path: string | URL,
+  options: LoadSafetensorsOptions = {},
+): Promise<StateDict> {
   const source = path instanceof URL ? fileURLToPath(path) : path;
-  return decodeSafetensors(await Deno.readFile(path), source).tensors;
+  const { tensors } = decodeSafetensors(await Deno.readFile(path), source);
+  if (!options.allowNonFinite) {
+    for (const [name, t] of Object.entries(tensors)) {
+      if (t.dtype === "int32") continue;
+      const values = await t.data();
+      const i = values.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) {
+        throw new DataFormatError(
+          `${source}: tensor ${preview(name)}: expected finite weights, found ${values[i]} at ` +
+            `element ${i} of shape [${t.shape.join(", ")}] (a diverged run? ` +
+            "{ allowNonFinite: true } loads it anyway)",
+        );
+      }
+    }
+  }
+  return tensors;
+}
+
+/** A name or value for a message, cut short: a header may hold megabytes in one string. */
+function preview(value: unknown): string {
+  // 1e999 in a header parses to Infinity, which JSON.stringify would write as null.
+  const finite = (_: string, v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+  const text = JSON.stringify(value, finite) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** Sets an own property, even one named `__proto__` (a file may name a tensor anything). */

@@ -56,6 +56,19 @@ export class Plot {
       await deno.rename(temporary, path);
     } catch (error) {
       await deno.remove(temporary).catch(() => {});
+      // Deno names the temporary file; the permission needed is the folder's
+      // (and the rename needs read access as well as write access).
+      const denied = error instanceof Error && error.name === "NotCapable" &&
+        /^(Requires \w+ access to )"[^"]*"(.*)$/.exec(error.message);
+      if (denied) {
+        const folder = path.slice(0, path.lastIndexOf("/") + 1) || ".";
+        const told = new ((error as Error).constructor as ErrorConstructor)(
+          `${denied[1]}"${folder}" (to save ${path} through a temporary file there)${denied[2]}`,
+          { cause: error },
+        );
+        told.name = "NotCapable";
+        throw told;
+      }
       throw error;
     }
   }

@@ -22,6 +22,8 @@ export interface FlagSpec {
   min?: number;
   /** For a number: whether the value must be greater than `min`, not equal to it. */
   exclusiveMin?: boolean;
+  /** For a number: the largest allowed value. */
+  max?: number;
 }
 
 /** What a script is and which flags it takes. */
@@ -38,7 +40,14 @@ export interface ScriptSpec {
 export const commonFlags: Record<string, FlagSpec> = {
   data: { type: "string", help: "a path or URL of the data set instead of its own URL" },
   out: { type: "string", default: "./out", help: "the folder for the outputs" },
-  seed: { type: "integer", default: 0, min: 0, help: "the random seed (np.random.seed)" },
+  // np.random.seed takes 0 to 2^32 - 1, and so does manualSeed.
+  seed: {
+    type: "integer",
+    default: 0,
+    min: 0,
+    max: 2 ** 32 - 1,
+    help: "the random seed (np.random.seed)",
+  },
   dtype: {
     type: "string",
     default: "float64",
@@ -100,22 +109,31 @@ export function usageText(spec: ScriptSpec): string {
     rows.map(([left, right]) => left.padEnd(width) + right).join("\n") + "\n";
 }
 
+/** A decimal number as a person types it: no hex, no binary, no `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function convert(name: string, f: FlagSpec, raw: string | boolean): string | number | boolean {
   if (f.type === "boolean" || typeof raw === "boolean") return raw;
   if (f.type === "string") {
     if (f.choices && !f.choices.includes(raw)) {
       throw new UsageError(`--${name}: expected one of ${f.choices.join(", ")}, found "${raw}"`);
     }
+    if (raw.trim() === "") {
+      throw new UsageError(`--${name}: expected a value, found ${JSON.stringify(raw)}`);
+    }
     return raw;
   }
-  const value = raw.trim() === "" ? NaN : Number(raw);
+  const value = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   const kind = f.type === "integer" ? "an integer" : "a number";
-  if (!Number.isFinite(value) || (f.type === "integer" && !Number.isInteger(value))) {
+  if (!Number.isFinite(value) || (f.type === "integer" && !Number.isSafeInteger(value))) {
     throw new UsageError(`--${name}: expected ${kind}, found "${raw}"`);
   }
   if (f.min !== undefined && (value < f.min || (f.exclusiveMin && value === f.min))) {
     const bound = f.exclusiveMin ? `greater than ${f.min}` : `at least ${f.min}`;
     throw new UsageError(`--${name}: expected ${kind} ${bound}, found ${raw}`);
+  }
+  if (f.max !== undefined && value > f.max) {
+    throw new UsageError(`--${name}: expected ${kind} at most ${f.max}, found ${raw}`);
   }
   return value;
 }
@@ -169,6 +187,35 @@ export function parseFlags(spec: ScriptSpec, args: readonly string[]): Flags | n
     flags[name] = raw === undefined ? f.default : convert(name, f, raw);
   }
   return flags;
+}
+
+/**
+ * Checks, before any work, that the script will be able to write its outputs
+ * to the folder `out` (the `--out` flag): that it is not a file, and that
+ * Deno may write there and read there (a save is a temporary file renamed into
+ * place, and Deno's rename needs both). Without a permission Deno asks for it,
+ * as it would at the first save (on a terminal, without `--no-prompt`);
+ * refused, the script stops now with Deno's error, not after minutes of
+ * training.
+ */
+export function checkOutputFolder(out: string): void {
+  for (const name of ["write", "read"] as const) {
+    let state = Deno.permissions.querySync({ name, path: out }).state;
+    if (state === "prompt") state = Deno.permissions.requestSync({ name, path: out }).state;
+    if (state !== "granted") {
+      throw new Deno.errors.NotCapable(
+        `Requires ${name} access to "${out}" (the --out folder), run again with the ` +
+          `--allow-${name} flag`,
+      );
+    }
+  }
+  try {
+    if (!Deno.statSync(out).isDirectory) {
+      throw new UsageError(`--out: expected a folder, found a file at ${out}`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 /**

@@ -8,8 +8,12 @@
 
 import { datasets } from "../data/datasets.ts";
 import { standardize } from "../data/standardize.ts";
-import { DownloadError } from "../errors.ts";
+import { DataFormatError, DownloadError } from "../errors.ts";
 import type { Tensor } from "../tensor/mod.ts";
+import { checkFinite } from "./finite.ts";
+
+/** The names of the input columns, for messages. */
+const COLUMNS = ["x1", "x2"];
 
 /** The prepared data and where it came from. */
 export interface Microchips {
@@ -36,7 +40,10 @@ export interface MicrochipsOptions {
 
 /**
  * Loads ex2data2 and z-scores x1, x2 as the book does
- * (`(df - df.mean()) / df.std()`, ddof = 1).
+ * (`(df - df.mean()) / df.std()`, ddof = 1). Inputs that would make training
+ * meaningless are refused here, before it starts: a cell that is not a finite
+ * number (by line and column), a column with one value in every row (its
+ * z-score divides by 0), a label other than 0 or 1.
  */
 export async function loadMicrochips(options: MicrochipsOptions): Promise<Microchips> {
   const { data, dtype, offlineFallback } = options;
@@ -58,5 +65,24 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
     raw = datasets.rings({ seed: 0, dtype });
     source = "synthetic two rings (datasets.rings, offline)";
   }
-  return { X: standardize(raw.X, { ddof: 1 }).X, y: raw.y, source };
+  const { X, std } = standardize(raw.X, { ddof: 1 });
+  const spread = await std.data();
+  spread.forEach((s, j) => {
+    if (s === 0) {
+      throw new DataFormatError(
+        `${source}: column ${j + 1} ("${COLUMNS[j]}") has the same value in every row, ` +
+          "expected values that vary (its z-score would divide by a standard deviation of 0)",
+      );
+    }
+  });
+  await checkFinite(X, `${source} (z-scored)`, COLUMNS);
+  const labels = await raw.y.data();
+  const bad = labels.findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) {
+    throw new DataFormatError(
+      `${source}: row ${bad + 1}, column 3 ("accepted"): expected a label 0 or 1, ` +
+        `found ${labels[bad]}`,
+    );
+  }
+  return { X, y: raw.y, source };
 }

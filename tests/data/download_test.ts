@@ -61,6 +61,7 @@ Deno.test("download: NN_CACHE_DIR and subdir place the file", async () => {
           dataDir: null,
           subdir: "chips",
           fileName: "microchips.csv",
+          sha256: SHA256,
         }));
       assertEquals(path, join(cache, "chips", "microchips.csv"));
       assertEquals(await Deno.readFile(path), EX2DATA2);

@@ -1,8 +1,8 @@
 /**
  * The learner's guide and the notebooks cannot rot.
  *
- * - Every ```ts block of docs/guide.md runs in its own `deno run -A`
- *   process, type-checked against the module, and prints exactly the ```text
+ * - Every `` `ts `` block of docs/guide.md runs in its own `deno run -A`
+ *   process, type-checked against the module, and prints exactly the `` `text ``
  *   block shown after it. docs/guide.zh.md holds the same code and outputs in
  *   the same order, so one run checks both.
  * - Each notebook's code cells run in order as one module (as Deno's Jupyter
@@ -80,7 +80,7 @@ function runEverything() {
 
 Deno.test("the Chinese guide holds the same code and outputs as the English one, in order", () => {
   const zh = codeBlocks(chinese);
-  assertEquals(zh.length, blocks.length, "number of ```ts blocks");
+  assertEquals(zh.length, blocks.length, "number of ts blocks");
   blocks.forEach((b, i) => {
     assert(
       zh[i].code === b.code,

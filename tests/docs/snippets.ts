@@ -4,8 +4,8 @@
  * `deno run -A` process that resolves `@handson/nn` through the repository's
  * deno.json.
  *
- * The guide's convention: every ```ts block runs (```ts ignore blocks are
- * skipped); a ```text block right after it (blank lines between are allowed)
+ * The guide's convention: every `` `ts `` block runs (`` `ts `` ignore blocks are
+ * skipped); a `` `text `` block right after it (blank lines between are allowed)
  * is what the block prints, exactly.
  */
 
@@ -16,7 +16,7 @@ export const root: URL = new URL("../../", import.meta.url);
 export const dataDir: string = Deno.env.get("NN_DATA_DIR") ??
   new URL("../../../shared/data/", import.meta.url).pathname;
 
-/** A ```ts block of a Markdown page, and the ```text block that shows its output, if any. */
+/** A `` `ts `` block of a Markdown page, and the `` `text `` block that shows its output, if any. */
 export interface CodeBlock {
   /** The code, without the fences. */
   code: string;
@@ -24,7 +24,7 @@ export interface CodeBlock {
   line: number;
   /** What the block prints, or null when the page does not say. */
   expected: string | null;
-  /** The line of the ```text fence that holds `expected` (from 1), or null. */
+  /** The line of the `` `text `` fence that holds `expected` (from 1), or null. */
   expectedLine: number | null;
 }
 
@@ -50,8 +50,8 @@ function fences(markdown: string): Fence[] {
 }
 
 /**
- * The runnable ```ts blocks of `markdown` with their expected output: a
- * ```text block that follows with nothing but blank lines between.
+ * The runnable `` `ts `` blocks of `markdown` with their expected output: a
+ * `` `text `` block that follows with nothing but blank lines between.
  */
 export function codeBlocks(markdown: string): CodeBlock[] {
   const lines = markdown.split("\n");

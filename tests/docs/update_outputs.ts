@@ -1,6 +1,6 @@
 /**
- * Runs every ```ts block of docs/guide.md and writes what each printed into
- * the ```text block after it, in docs/guide.md and in docs/guide.zh.md (which
+ * Runs every `` `ts `` block of docs/guide.md and writes what each printed into
+ * the `` `text `` block after it, in docs/guide.md and in docs/guide.zh.md (which
  * hold the same code). For a deliberate change of output; read the diff.
  *
  *   deno run -A tests/docs/update_outputs.ts
@@ -25,7 +25,7 @@ for (const page of pages) {
   for (const block of codeBlocks(lines.join("\n")).reverse()) {
     const output = outputs.get(block.code);
     if (block.expectedLine === null || output === undefined) continue;
-    const start = block.expectedLine; // the first line after the ```text fence (0-based index)
+    const start = block.expectedLine; // the first line after the `` `text `` fence (0-based index)
     const length = block.expected === "" ? 0 : block.expected!.split("\n").length;
     lines.splice(start, length, ...(output === "" ? [] : output.split("\n")));
   }

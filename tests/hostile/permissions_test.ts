@@ -1,0 +1,158 @@
+/**
+ * Least privilege: run without permissions, each exercise script stops at
+ * once with Deno's own permission error naming what it needs (and exits with
+ * code 1, in one line), before reading data or training; run with only the
+ * narrow permissions proposed for the README, it does its work. Needs
+ * --allow-run.
+ */
+
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals } from "../assert.ts";
+import { DATA_DIR, snapshot } from "./helpers.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Runs `script` with exactly `flags` (and --no-prompt: nothing may ask), env `env` only. */
+async function run(flags: string[], script: string, args: string[], env: Record<string, string>) {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--quiet", ...flags, `scripts/${script}`, ...args],
+    env: { NO_COLOR: "1", ...env },
+    clearEnv: true,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
+}
+
+Deno.test("permissions: without any, each script names the permission it needs, in one line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nn_permissions_" });
+  try {
+    const env = { NN_DATA_DIR: DATA_DIR, NN_CACHE_DIR: `${dir}/cache` };
+    const out = `${dir}/out`;
+    const cases: [string, string[], RegExp][] = [
+      // Part4-1 writes nothing: it first needs to read its data.
+      [
+        "part4_1.ts",
+        [],
+        /^error: Requires read access to ".*ex2data2\.txt", run again with the --allow-read flag$/,
+      ],
+      // The others check their output folder before anything else.
+      [
+        "part4_2.ts",
+        ["--out", out],
+        /^error: Requires write access to ".*\/out" \(the --out folder\), run again with the --allow-write flag$/,
+      ],
+      [
+        "part4_2_torch.ts",
+        ["--out", out],
+        /^error: Requires write access to ".*\/out" .*--allow-write flag$/,
+      ],
+      [
+        "part4_3_show.ts",
+        ["--out", out],
+        /^error: Requires write access to ".*\/out" .*--allow-write flag$/,
+      ],
+      [
+        "part4_3.ts",
+        ["--out", out],
+        /^error: Requires write access to ".*\/out" .*--allow-write flag$/,
+      ],
+    ];
+    const results = await Promise.all(cases.map(([script, args]) => run([], script, args, env)));
+    results.forEach((result, i) => {
+      const [script, , expected] = cases[i];
+      assertEquals(result.code, 1, `${script}: ${result.stderr}`);
+      assert(expected.test(result.stderr.trim()), `${script}: ${result.stderr}`);
+      assertEquals(result.stdout, "", `${script} did nothing before failing`);
+    });
+    assertEquals(await snapshot(dir), {}, "nothing was written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("permissions: with read and write but no network, the download names the host it needs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nn_permissions_" });
+  try {
+    const flags = [`--allow-read=${dir}`, `--allow-write=${dir}`, "--allow-env"];
+    const env = { NN_CACHE_DIR: `${dir}/cache` }; // no mirror folder: it must download
+    const [chips, mnist] = await Promise.all([
+      run(flags, "part4_2.ts", ["--out", `${dir}/out`], env),
+      run(flags, "part4_3_show.ts", ["--out", `${dir}/out`], env),
+    ]);
+    assertEquals(chips.code, 1, chips.stderr);
+    assertEquals(
+      chips.stderr.trim(),
+      'error: Requires net access to "raw.githubusercontent.com:443", run again with the ' +
+        "--allow-net flag",
+    );
+    assertEquals(mnist.code, 1, mnist.stderr);
+    assert(
+      /^error: Requires net access to "ossci-datasets\.s3\.amazonaws\.com:443"/.test(mnist.stderr),
+      mnist.stderr,
+    );
+    assertEquals(await snapshot(dir), {}, "no cache folder, no output folder, nothing");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("permissions: the narrow flags proposed for the README are enough", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "nn_permissions_" });
+  try {
+    const cache = `${dir}/cache`, out = `${dir}/out`;
+    const env = { NN_DATA_DIR: DATA_DIR, NN_CACHE_DIR: cache };
+    const vars = "--allow-env=NN_DATA_DIR,NN_CACHE_DIR,XDG_CACHE_HOME,HOME,NN_DEBUG";
+    const chips = "--allow-net=raw.githubusercontent.com";
+    const images = "--allow-net=ossci-datasets.s3.amazonaws.com,storage.googleapis.com";
+    // A save renames a temporary file into place: Deno wants read and write for that.
+    const read = `--allow-read=${DATA_DIR},${cache},${out},${out}3`;
+    const write = `--allow-write=${out},${out}2,${out}3,${cache}`;
+    const part43Args = ["--dataset", "fashion-mnist", "--recipe", "fast", "--epochs", "1"];
+    const [part41, part42, show, part43] = await Promise.all([
+      run(
+        [`--allow-read=${ROOT}data,${DATA_DIR},${cache}`, `--allow-write=${cache}`, chips, vars],
+        "part4_1.ts",
+        [],
+        env,
+      ),
+      run([read, write, chips, vars], "part4_2.ts", ["--epochs", "20", "--out", out], env),
+      run([read, write, images, vars], "part4_3_show.ts", ["--split", "test", "--out", out], env),
+      run([read, write, images, vars], "part4_3.ts", [
+        ...part43Args,
+        "--train-size",
+        "500",
+        "--out",
+        `${out}3`,
+      ], env),
+    ]);
+    for (const result of [part41, part42, show, part43]) {
+      assertEquals(result.code, 0, result.stderr);
+    }
+    assert(part43.stdout.includes("Test Accuracy: "), part43.stdout);
+    assert(part41.stdout.includes("Final Accuracy: 83.90%"), part41.stdout);
+    assert(part42.stdout.includes("Final Accuracy: "), part42.stdout);
+    assert(show.stdout.includes("Magic number: 2051"), show.stdout);
+    // Write access alone is not enough to save: the script says so before it trains.
+    const writeOnly = await run(
+      [`--allow-read=${DATA_DIR},${cache}`, write, chips, vars],
+      "part4_2.ts",
+      ["--out", `${out}2`],
+      env,
+    );
+    assertEquals(writeOnly.code, 1, writeOnly.stderr);
+    assert(
+      writeOnly.stderr.startsWith(`error: Requires read access to "${out}2" (the --out folder)`),
+      writeOnly.stderr,
+    );
+    assertEquals(writeOnly.stdout, "", "it stopped before the data and the training");
+    assertEquals(
+      Object.keys(await snapshot(out)),
+      ["decision_boundary.svg", "loss.svg", "metrics.json", "mnist_test_first5.svg", "model.json"],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
