@@ -17,6 +17,8 @@ import type {
 import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { matmul } from "./matmul.ts";
+import { wasmMatmul } from "./wasm/matmul.ts";
+import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
 
 type Unary = (x: number, p: readonly number[]) => number;
 type Binary = (a: number, b: number) => number;
@@ -57,8 +59,8 @@ const BINARY: Record<BinaryOp, Binary> = {
 /**
  * The four arithmetic ops on equal-size operands, written out: a loop with the
  * operator inline runs several times faster than one that calls `BINARY[op]`
- * per element, and these four are most of what training does. Returns false
- * for any other op.
+ * per element, and these four are most of what training does (with `gt` and
+ * `eq` for masks and accuracy). Returns false for any other op.
  */
 function arithmetic(op: BinaryOp, x: TypedArray, y: TypedArray, out: TypedArray, n: number) {
   switch (op) {
@@ -73,6 +75,12 @@ function arithmetic(op: BinaryOp, x: TypedArray, y: TypedArray, out: TypedArray,
       return true;
     case "div":
       for (let i = 0; i < n; i++) out[i] = x[i] / y[i];
+      return true;
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = x[i] > y[i] ? 1 : 0;
+      return true;
+    case "eq":
+      for (let i = 0; i < n; i++) out[i] = x[i] === y[i] ? 1 : 0;
       return true;
     default:
       return false;
@@ -93,6 +101,111 @@ function arithmeticScalar(op: BinaryOp, x: TypedArray, v: number, out: TypedArra
       return true;
     case "div":
       for (let i = 0; i < n; i++) out[i] = x[i] / v;
+      return true;
+    // The ReLU's mask in backward (`a1 > 0`), and the like.
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = x[i] > v ? 1 : 0;
+      return true;
+    case "lt":
+      for (let i = 0; i < n; i++) out[i] = x[i] < v ? 1 : 0;
+      return true;
+    case "ge":
+      for (let i = 0; i < n; i++) out[i] = x[i] >= v ? 1 : 0;
+      return true;
+    case "le":
+      for (let i = 0; i < n; i++) out[i] = x[i] <= v ? 1 : 0;
+      return true;
+    case "eq":
+      for (let i = 0; i < n; i++) out[i] = x[i] === v ? 1 : 0;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The four arithmetic ops along one row of a broadcast: `out[o + j] =
+ * x[ia + j·sa] op y[ib + j·sb]` for j < n. A bias added to each row of a
+ * batch reads both operands in order (sa = sb = 1); a row maximum or sum
+ * subtracted or divided along a row repeats one value of y (sb = 0), as
+ * softmax does. Returns false for any other op.
+ */
+function arithmeticRow(
+  op: BinaryOp,
+  x: TypedArray,
+  ia: number,
+  sa: number,
+  y: TypedArray,
+  ib: number,
+  sb: number,
+  out: TypedArray,
+  o: number,
+  n: number,
+) {
+  if (sa === 1 && sb === 1) {
+    switch (op) {
+      case "add":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] + y[ib + j];
+        return true;
+      case "sub":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] - y[ib + j];
+        return true;
+      case "mul":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] * y[ib + j];
+        return true;
+      case "div":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] / y[ib + j];
+        return true;
+    }
+  } else if (sa === 1 && sb === 0) {
+    const v = y[ib];
+    switch (op) {
+      case "add":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] + v;
+        return true;
+      case "sub":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] - v;
+        return true;
+      case "mul":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] * v;
+        return true;
+      case "div":
+        for (let j = 0; j < n; j++) out[o + j] = x[ia + j] / v;
+        return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The unary ops training runs most, written out as `arithmetic` is; returns
+ * false for the others. Each computes exactly what its entry in `UNARY` does.
+ */
+function unaryInline(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
+  switch (op) {
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const v = src[i];
+        out[i] = v < 0 ? 0 : v;
+      }
+      return true;
+    case "exp":
+      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+      return true;
+    case "log":
+      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]);
+      return true;
+    case "neg":
+      for (let i = 0; i < n; i++) out[i] = -src[i];
+      return true;
+    case "sqrt":
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]);
+      return true;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-src[i]));
+      return true;
+    case "tanh":
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]);
       return true;
     default:
       return false;
@@ -184,8 +297,11 @@ export class CpuBackend implements Backend {
   ): Storage {
     const src = x as TypedArray;
     const out = allocArray(outDtype, size);
-    const f = UNARY[op];
-    for (let i = 0; i < size; i++) out[i] = f(src[i], params);
+    // WebAssembly SIMD where it pays (mid sizes), else a written-out loop, else the general one.
+    if (!wasmUnary(op, src, out) && !unaryInline(op, src, out, size)) {
+      const f = UNARY[op];
+      for (let i = 0; i < size; i++) out[i] = f(src[i], params);
+    }
     return out;
   }
 
@@ -203,6 +319,7 @@ export class CpuBackend implements Backend {
     const size = sizeOf(outShape);
     const out = allocArray(outDtype, size);
     const f = BINARY[op];
+    if (wasmBinary(op, x, aShape, y, bShape, outShape, out)) return out;
     if (x.length === size && y.length === size) {
       if (!arithmetic(op, x, y, out, size)) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], y[i]);
@@ -221,7 +338,10 @@ export class CpuBackend implements Backend {
       const n = outShape[outShape.length - 1] ?? 1;
       let o = 0;
       forEachRow(outShape, [va, vb], ([ia, ib]) => {
-        for (let j = 0; j < n; j++, o++) out[o] = f(x[ia + j * sa], y[ib + j * sb]);
+        if (!arithmeticRow(op, x, ia, sa, y, ib, sb, out, o, n)) {
+          for (let j = 0; j < n; j++) out[o + j] = f(x[ia + j * sa], y[ib + j * sb]);
+        }
+        o += n;
       });
     }
     return out;
@@ -288,13 +408,16 @@ export class CpuBackend implements Backend {
     return out;
   }
 
-  /** Batched matrix product through the register-blocked kernel. */
+  /** Batched matrix product: WebAssembly SIMD kernels on all cores, or the TypeScript kernel. */
   matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage {
     const { batch, m, n, k, transA, transB } = spec;
     const x = a as FloatArray, y = b as FloatArray;
     const out = allocArray(dtype, batch * m * n) as FloatArray;
+    // The WebAssembly kernels where they run (twice as fast as the TypeScript
+    // kernel already at 16×16·16×16, copies included: bench/cpu_wasm_bench.ts),
+    // else the TypeScript one.
     for (let i = 0; i < batch; i++) {
-      matmul(
+      const args = [
         x.subarray(i * m * k, (i + 1) * m * k),
         y.subarray(i * k * n, (i + 1) * k * n),
         out.subarray(i * m * n, (i + 1) * m * n),
@@ -303,7 +426,8 @@ export class CpuBackend implements Backend {
         k,
         transA,
         transB,
-      );
+      ] as const;
+      if (!wasmMatmul(...args)) matmul(...args);
     }
     return out;
   }
