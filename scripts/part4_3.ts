@@ -252,14 +252,16 @@ await runScript(spec, async (flags) => {
     secondsPerEpoch: [] as number[],
   };
   const generator = new Generator(seed);
+  // The book's recipe takes all images in every epoch: convert them to floats once.
+  const fullBatch = fast
+    ? null
+    : { X: train.images(undefined, { dtype }), y: train.labelTensor(), indices: null };
   const ctrlC = onCtrlC();
   for (let epoch = 0; epoch < epochs; epoch++) {
     trainer.setLearningRate(lr * decay ** epoch);
     const start = performance.now();
     let lossSum = 0, right = 0, seen = 0, batch = 0;
-    const order = fast
-      ? batches(train, { batchSize, shuffle: true, generator })
-      : [{ X: train.images(undefined, { dtype }), y: train.labelTensor(), indices: null }];
+    const order = fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!];
     const total = fast ? batchCount(train.count, { batchSize }) : 1;
     const progress = epochProgress(`Epoch ${epoch + 1}/${epochs}`, total);
     for (const { X, y, indices } of order) {
