@@ -79,8 +79,11 @@ export interface Backend {
   fromArray(data: TypedArray): Storage;
   /** New zero-filled storage of `size` elements. */
   zeros(dtype: DType, size: number): Storage;
-  /** The elements as a new typed array, or throws where reading must be asynchronous. */
-  readSync(storage: Storage, dtype: DType, size: number): TypedArray;
+  /**
+   * The elements as a new typed array, read synchronously. Absent where reading
+   * must wait for a device (WebGPU): there `read` is the only way.
+   */
+  readSync?(storage: Storage, dtype: DType, size: number): TypedArray;
   /** The elements as a new typed array. */
   read(storage: Storage, dtype: DType, size: number): Promise<TypedArray>;
   /** `out[i] = op(x[i])`, stored as `outDtype`. */
@@ -128,4 +131,17 @@ export interface Backend {
   copy(src: Storage, srcView: View, dst: Storage, dstView: View, shape: Shape): void;
   /** Converts elements to another dtype (float to int truncates toward zero). */
   cast(x: Storage, size: number, from: DType, to: DType): Storage;
+  /**
+   * Frees storage that no tensor uses any more. Only backends whose memory the
+   * garbage collector cannot see (a GPU's) have it; `Tensor` counts the tensors
+   * that share a storage and calls it when the last one is disposed.
+   */
+  dispose?(storage: Storage): void;
+  /** The bytes of memory the backend holds for live storage (not counting its pool of free buffers). */
+  bytesHeld?(): number;
+  /**
+   * Waits until all work recorded so far has run; rejects with the first error
+   * the device reported (a shader that did not compile, a lost device).
+   */
+  sync?(): Promise<void>;
 }

@@ -373,6 +373,8 @@ export function randint(
 /**
  * One-hot rows for integer labels: label `c` becomes a row of `numClasses`
  * zeros with a 1 at `c` (the book's 独热编码). Labels: an int32 tensor or an array.
+ * A label outside the classes is a RangeError, except for labels in a GPU
+ * tensor, which are not read back: there it gives a row of zeros.
  *
  * @example
  * ```ts
@@ -391,6 +393,9 @@ export function oneHot(
       `oneHot: expected a positive integer numClasses, found ${describe(numClasses)}`,
     );
   }
+  if (labels instanceof Tensor && labels.backend.readSync === undefined) {
+    return oneHotOnDevice(labels, numClasses, options);
+  }
   const values = labels instanceof Tensor ? labels.dataSync() : labels;
   const shape = labels instanceof Tensor ? labels.shape : [values.length];
   const out = allocArray(
@@ -408,4 +413,19 @@ export function oneHot(
     out[i * numClasses + c] = 1;
   }
   return make(out, [...shape, numClasses], options);
+}
+
+/**
+ * One-hot rows computed where the labels are (a GPU), by comparing them with
+ * 0…numClasses-1: reading them back to check them would wait for the device.
+ * A label outside the classes gives a row of zeros there, not a RangeError.
+ */
+function oneHotOnDevice(labels: Tensor, numClasses: number, options: TensorOptions): Tensor {
+  const backend = labels.backend;
+  const classes = new Int32Array(numClasses).map((_, i) => i);
+  const range = new Tensor(backend.fromArray(classes), [numClasses], "int32", backend);
+  const out = labels.astype("int32").reshape([...labels.shape, 1]).eq(range)
+    .astype(checkDType(options.dtype ?? "float32", "oneHot"));
+  if (options.requiresGrad) out.requiresGrad = true;
+  return out;
 }

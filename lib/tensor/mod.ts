@@ -4,7 +4,7 @@
  * @module
  */
 
-export { type NestedArray, Tensor, type VarOptions } from "./tensor.ts";
+export { keep, type NestedArray, Tensor, tidy, type VarOptions } from "./tensor.ts";
 export {
   arange,
   eye,

@@ -1,17 +1,30 @@
 /**
- * Which backend new tensors are made on.
+ * Which backend new tensors are made on, and how `"auto"` chooses.
+ *
+ * `"auto"` takes WebGPU only on a hardware adapter. A software adapter
+ * (llvmpipe, as on machines without a GPU) runs WGSL on the CPU's cores and is
+ * slower than the CPU backend, so choosing it would be a bad surprise; an
+ * explicit `"webgpu"` still takes it (that is how the tests run the GPU code).
+ * The environment variable `NN_BACKEND` (cpu, webgpu, auto) overrides what
+ * `"auto"` picks, and `NN_DEBUG` (any value) prints why it picked what it did;
+ * `NN_DEBUG=wgsl` also prints each shader once.
  *
  * @module
  */
 
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
+import { WebGpuBackend } from "./webgpu/backend.ts";
+import { describeAdapter, isSoftwareAdapter, probeAdapter } from "./webgpu/device.ts";
 
 /** The names `setBackend` accepts. */
 export type BackendName = "cpu" | "webgpu" | "auto";
 
+const NAMES: readonly string[] = ["cpu", "webgpu", "auto"];
+
 const cpu = new CpuBackend();
 let current: Backend = cpu;
+let gpu: Promise<WebGpuBackend> | null = null;
 
 /** The backend that new tensors are made on. */
 export function currentBackend(): Backend {
@@ -19,33 +32,130 @@ export function currentBackend(): Backend {
 }
 
 /**
- * Chooses the backend for new tensors. `"auto"` takes WebGPU only on a hardware
- * adapter; until the WebGPU backend exists it means `"cpu"`. Returns a promise
- * because a GPU adapter is requested asynchronously.
+ * An environment variable, or undefined where there is none to read: outside
+ * Deno, or without permission (asking first, so Deno never prompts).
+ */
+function envVar(name: string): string | undefined {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  try {
+    if (deno?.permissions?.querySync?.({ name: "env", variable: name }).state !== "granted") {
+      return undefined;
+    }
+    return deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The words of NN_DEBUG (comma-separated); any value turns on the explanations. */
+function debugFlags(): Set<string> {
+  const value = envVar("NN_DEBUG");
+  if (value === undefined || value === "" || value === "0") return new Set();
+  return new Set(["backend", ...value.split(",").map((w) => w.trim())]);
+}
+
+function explain(message: string): void {
+  if (debugFlags().has("backend")) console.error(`nn: ${message}`);
+}
+
+/** The WebGPU backend on `adapter` (or the first adapter found), made once and reused until lost. */
+async function webgpu(adapter?: GPUAdapter): Promise<WebGpuBackend> {
+  const existing = gpu === null ? null : await gpu.catch(() => null);
+  if (existing !== null && !existing.lost) return existing;
+  gpu = (async () => {
+    let found = adapter ?? null;
+    if (found === null) {
+      const probe = await probeAdapter();
+      if (probe.adapter === null) {
+        throw new Error(
+          `setBackend: the "webgpu" backend needs a GPU adapter, and ${probe.reason}; ` +
+            'use "cpu", or "auto" to fall back to it',
+        );
+      }
+      found = probe.adapter;
+    }
+    return await WebGpuBackend.create(found, { printShaders: debugFlags().has("wgsl") });
+  })();
+  try {
+    return await gpu;
+  } catch (e) {
+    gpu = null;
+    throw e;
+  }
+}
+
+/** What `"auto"` picks: NN_BACKEND if set, else WebGPU on a hardware adapter, else the CPU. */
+async function chooseAuto(): Promise<Backend> {
+  const override = envVar("NN_BACKEND");
+  if (override !== undefined && override !== "" && override !== "auto") {
+    if (!NAMES.includes(override)) {
+      throw new TypeError(
+        `setBackend: the environment variable NN_BACKEND must be "cpu", "webgpu" or "auto", ` +
+          `found ${JSON.stringify(override)}`,
+      );
+    }
+    explain(`backend "auto" → "${override}": NN_BACKEND=${override}`);
+    return override === "cpu" ? cpu : await webgpu();
+  }
+  const { adapter, reason } = await probeAdapter();
+  if (adapter === null) {
+    explain(`backend "auto" → "cpu": ${reason}`);
+    return cpu;
+  }
+  const name = describeAdapter(adapter);
+  if (isSoftwareAdapter(adapter)) {
+    explain(
+      `backend "auto" → "cpu": the WebGPU adapter "${name}" is a software rasteriser ` +
+        '(adapter.info.isFallbackAdapter), slower than the CPU backend; setBackend("webgpu") ' +
+        "or NN_BACKEND=webgpu uses it anyway",
+    );
+    return cpu;
+  }
+  try {
+    const backend = await webgpu(adapter);
+    explain(`backend "auto" → "webgpu": a hardware adapter, "${name}"`);
+    return backend;
+  } catch (e) {
+    explain(`backend "auto" → "cpu": the adapter "${name}" gave no device (${e})`);
+    return cpu;
+  }
+}
+
+/**
+ * Chooses the backend for new tensors: `"cpu"`, `"webgpu"` (a GPU adapter,
+ * even a software one; an error when there is none), or `"auto"` (WebGPU on a
+ * hardware adapter, else the CPU; `NN_BACKEND` overrides, `NN_DEBUG` says why).
+ * The promise settles when the backend is ready. Tensors stay on the backend
+ * they were made on.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { getBackend, setBackend } from "@handson/nn";
- * await setBackend("auto");
- * assert(getBackend() === "cpu");
+ * await setBackend("cpu");
+ * assert.equal(getBackend(), "cpu");
  * ```
  */
-export function setBackend(name: BackendName): Promise<void> {
+export async function setBackend(name: BackendName): Promise<void> {
   switch (name) {
     case "cpu":
-    case "auto":
       current = cpu;
-      return Promise.resolve();
-    case "webgpu":
-      return Promise.reject(
-        new Error('setBackend: the "webgpu" backend is not built yet; use "cpu" or "auto"'),
+      return;
+    case "webgpu": {
+      const backend = await webgpu();
+      explain(
+        `backend "webgpu" on "${backend.adapterName}"` +
+          (backend.software ? " (a software adapter: slower than the CPU backend)" : ""),
       );
+      current = backend;
+      return;
+    }
+    case "auto":
+      current = await chooseAuto();
+      return;
     default:
-      return Promise.reject(
-        new TypeError(
-          `setBackend: expected "cpu", "webgpu" or "auto", found ${JSON.stringify(name)}`,
-        ),
+      throw new TypeError(
+        `setBackend: expected "cpu", "webgpu" or "auto", found ${JSON.stringify(name)}`,
       );
   }
 }

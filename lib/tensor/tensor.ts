@@ -59,6 +59,9 @@ export class Tensor {
   /** For a tensor made lazily: how to make its storage when it is first read. */
   #make: (() => Storage) | null = null;
   #transposeOf: Tensor | null = null;
+  #disposed = false;
+  /** The values as last read from a backend that reads asynchronously (for printing). */
+  #values: TypedArray | null = null;
   /** The gradient of the last `backward()` with respect to this tensor, summed over calls. */
   grad: Tensor | null = null;
   /** How this tensor was made, when it was made by an op that records gradients. */
@@ -70,17 +73,21 @@ export class Tensor {
    * The storage must hold `sizeOf(shape)` elements of `dtype`.
    */
   constructor(storage: Storage, shape: Shape, dtype: DType, backend: Backend) {
-    this.#storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.backend = backend;
+    this.#storage = storage;
+    if (storage !== undefined) hold(this, storage);
+    scopes[scopes.length - 1]?.push(this);
   }
 
   /** The backend's handle to the elements (for ops and backends, not for users). */
   get storage(): Storage {
+    this.#checkAlive();
     if (this.#make !== null) {
       this.#storage = this.#make();
       this.#make = null;
+      hold(this, this.#storage);
     }
     return this.#storage;
   }
@@ -141,10 +148,67 @@ export class Tensor {
           this.backend.name,
       );
     }
-    this.#storage = astype(value.detach(), this.dtype).storage;
+    this.#checkAlive();
+    const next = value.dtype === this.dtype
+      ? value.storage
+      : this.backend.cast(value.storage, value.size, value.dtype, this.dtype);
+    const before = this.#make === null ? this.#storage : undefined;
+    hold(this, next); // before letting the old storage go: they may be the same
+    if (before !== undefined) letGo(this.backend, before);
+    this.#storage = next;
     this.#make = null;
     this.#transposeOf = null;
+    this.#values = null;
     return this;
+  }
+
+  // ---- Memory ---------------------------------------------------------------
+
+  /**
+   * Frees the tensor's memory now, instead of when the garbage collector finds
+   * it. It matters on a GPU, whose memory the collector cannot see; on the CPU
+   * it only lets go of the array. Memory shared with other tensors (a
+   * `reshape`, a `detach()`) stays until they are disposed too. Using a
+   * disposed tensor is an error; disposing it again does nothing.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([1, 2, 3]);
+   * const y = x.reshape([3, 1]);
+   * x.dispose();
+   * assert.equal(x.isDisposed, true);
+   * assert.deepEqual(y.toArray(), [[1], [2], [3]]); // y shares the memory and keeps it
+   * assert.throws(() => x.add(1), /disposed/);
+   * ```
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const storage = this.#make === null ? this.#storage : undefined;
+    this.#storage = undefined;
+    this.#make = null;
+    this.#transposeOf = null;
+    this.#values = null;
+    if (storage !== undefined && this.backend.dispose !== undefined) {
+      finalizer.unregister(this);
+      letGo(this.backend, storage);
+    }
+  }
+
+  #checkAlive(): void {
+    if (this.#disposed) {
+      throw new Error(
+        `Tensor: this tensor of shape ${formatShape(this.shape)} was disposed (by dispose() or ` +
+          "tidy()), so its values are gone; return it from tidy() or keep() it to use it later",
+      );
+    }
+  }
+
+  /** Whether `dispose()` (or the end of a `tidy`) freed this tensor. */
+  get isDisposed(): boolean {
+    return this.#disposed;
   }
 
   /** Whether gradients flow to this tensor. Only float tensors can require them. */
@@ -172,19 +236,39 @@ export class Tensor {
 
   // ---- Reading values -------------------------------------------------------
 
-  /** A copy of the elements as a typed array (CPU backend only; use `await data()` on a GPU). */
+  /**
+   * A copy of the elements as a typed array, read synchronously: on the CPU
+   * backend only. A GPU is read asynchronously (`await t.data()`), since
+   * reading waits for the work queued before it.
+   */
   dataSync(): TypedArray {
-    return this.backend.readSync(this.storage, this.dtype, this.size);
+    return this.#readSync("dataSync", "await t.data()");
   }
 
-  /** A copy of the elements as a typed array, on any backend. */
-  data(): Promise<TypedArray> {
-    return this.backend.read(this.storage, this.dtype, this.size);
+  /**
+   * A copy of the elements as a typed array, on any backend. On a GPU this is
+   * where the queued work is submitted and waited for.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.deepEqual(await tensor([1, 2]).mul(3).data(), new Float32Array([3, 6]));
+   * ```
+   */
+  async data(): Promise<TypedArray> {
+    if (this.#values !== null) return this.#values.slice();
+    const values = await this.backend.read(this.storage, this.dtype, this.size);
+    // Kept for printing, which cannot wait (Deno's inspect is synchronous).
+    if (this.backend.readSync === undefined && values.length <= KEEP_READ_VALUES) {
+      this.#values = values.slice();
+    }
+    return values;
   }
 
-  /** The elements as nested arrays (a plain number for a 0-d tensor). */
+  /** The elements as nested arrays (a plain number for a 0-d tensor); CPU only, see `array()`. */
   toArray(): NestedArray {
-    return nest(this.dataSync(), this.shape);
+    return nest(this.#readSync("toArray", "await t.array()"), this.shape);
   }
 
   /** The nested arrays, on any backend. */
@@ -192,24 +276,63 @@ export class Tensor {
     return nest(await this.data(), this.shape);
   }
 
-  /** The one element of a tensor of size 1, as a number. */
+  /** The one element of a tensor of size 1, as a number; CPU only, see `itemAsync()`. */
   item(): number {
+    this.#checkOne("item");
+    return this.#readSync("item", "await t.itemAsync()")[0];
+  }
+
+  /**
+   * The one element of a tensor of size 1, on any backend.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.equal(await tensor([1, 2, 3]).sum().itemAsync(), 6);
+   * ```
+   */
+  async itemAsync(): Promise<number> {
+    this.#checkOne("itemAsync");
+    return (await this.data())[0];
+  }
+
+  #checkOne(op: string): void {
     if (this.size !== 1) {
       throw new RangeError(
-        `item: expected a tensor with one element, found shape ${formatShape(this.shape)} ` +
+        `${op}: expected a tensor with one element, found shape ${formatShape(this.shape)} ` +
           `with ${this.size} elements`,
       );
     }
-    return this.dataSync()[0];
   }
 
-  /** The tensor printed like a NumPy array, with its shape, dtype and backend. */
+  #readSync(op: string, instead: string): TypedArray {
+    const storage = this.storage;
+    if (this.backend.readSync === undefined) {
+      throw new TypeError(
+        `${op}: a ${this.backend.name} tensor can only be read asynchronously; use ` +
+          `\`${instead}\` (the GPU's work is waited for, not blocked on)`,
+      );
+    }
+    return this.backend.readSync(storage, this.dtype, this.size);
+  }
+
+  /**
+   * The tensor printed like a NumPy array, with its shape, dtype and backend.
+   * A GPU tensor shows its values once they have been read (`await t.data()`);
+   * before that, a hint.
+   */
   toString(): string {
     const prefix = "Tensor(";
-    const values = formatValues(this.dataSync(), this.shape, this.dtype, prefix);
-    const grad = this.requiresGrad ? ", requiresGrad=true" : "";
-    return `${prefix}${values}, shape=[${this.shape.join(", ")}], dtype=${this.dtype}, ` +
-      `backend=${this.backend.name}${grad})`;
+    const tail = `shape=[${this.shape.join(", ")}], dtype=${this.dtype}, ` +
+      `backend=${this.backend.name}${this.requiresGrad ? ", requiresGrad=true" : ""})`;
+    if (this.#disposed) return `${prefix}<disposed>, ${tail}`;
+    const values = this.backend.readSync !== undefined ? this.dataSync() : this.#values;
+    if (values === null) {
+      return `${prefix}<${this.size} values on the ${this.backend.name} backend: ` +
+        `await t.data() to read them>, ${tail}`;
+    }
+    return `${prefix}${formatValues(values, this.shape, this.dtype, prefix)}, ${tail}`;
   }
 
   /** How Deno's REPL and `console.log` show a tensor. */
@@ -438,6 +561,153 @@ export class Tensor {
   broadcastTo(shape: readonly number[]): Tensor {
     return broadcastTo(this, shape);
   }
+}
+
+// ---- Memory: shared storage, the garbage-collector safety net, tidy scopes -----------
+
+/** Values read from a GPU that a tensor keeps for printing: up to this many. */
+const KEEP_READ_VALUES = 65536;
+
+/**
+ * How many live tensors hold each storage, on backends that free memory
+ * explicitly (`backend.dispose`): a reshape or a detach shares its input's
+ * storage, so the memory goes back only when the last of them lets go.
+ */
+const holders = new WeakMap<object, number>();
+
+/**
+ * The safety net: a tensor collected without `dispose()` lets go of its
+ * storage then. It comes late (the collector sees small objects, not GPU
+ * memory), so loops should use `tidy`.
+ */
+const finalizer = new FinalizationRegistry<{ backend: Backend; storage: Storage }>(
+  ({ backend, storage }) => letGo(backend, storage),
+);
+
+/** The tensors made inside each `tidy` running now, innermost last. */
+const scopes: Tensor[][] = [];
+
+/** Tensors `keep()` took out of every scope. */
+const keptTensors = new WeakSet<Tensor>();
+
+/** Counts `tensor` as a holder of `storage` (and watches it for the collector). */
+function hold(tensor: Tensor, storage: Storage): void {
+  const backend = tensor.backend;
+  if (backend.dispose === undefined) return;
+  const key = storage as object;
+  holders.set(key, (holders.get(key) ?? 0) + 1);
+  finalizer.unregister(tensor);
+  finalizer.register(tensor, { backend, storage }, tensor);
+}
+
+/** One holder of `storage` is gone; the last one frees it. */
+function letGo(backend: Backend, storage: Storage): void {
+  if (backend.dispose === undefined) return;
+  const key = storage as object;
+  const left = (holders.get(key) ?? 1) - 1;
+  if (left > 0) holders.set(key, left);
+  else {
+    holders.delete(key);
+    backend.dispose(storage);
+  }
+}
+
+/** Adds every tensor in `value` (a tensor, or arrays and plain objects of them) to `found`. */
+function collectTensors(value: unknown, found: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (value instanceof Tensor) {
+    found.add(value);
+    return;
+  }
+  if (value === null || typeof value !== "object" || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, found, seen);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    for (const v of Object.values(value)) collectTensors(v, found, seen);
+  }
+}
+
+/**
+ * Runs `fn` and frees every tensor it made, except those it returns (a tensor,
+ * or arrays and plain objects of tensors) and those passed to `keep()`. A
+ * training step in `tidy` leaves GPU memory where it was; so does a loop that
+ * evaluates a model. `fn` must be synchronous: read values (`await t.data()`)
+ * outside, from a returned tensor. Run `backward()` inside the same `tidy` as
+ * the forward pass: the graph's intermediate tensors are freed when it ends,
+ * and so is every `.grad` it made that is not returned.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tensor, tidy } from "@handson/nn";
+ * const x = tensor([1, 2, 3]);
+ * let inside: ReturnType<typeof tensor> | undefined;
+ * const y = tidy(() => {
+ *   inside = x.mul(2);
+ *   return inside.add(1);
+ * });
+ * assert.deepEqual(y.toArray(), [3, 5, 7]);
+ * assert.equal(inside!.isDisposed, true); // made inside, not returned: freed
+ * assert.equal(x.isDisposed, false); // made outside: left alone
+ * ```
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== "function") {
+    throw new TypeError(`tidy: expected a function, found ${typeof fn}`);
+  }
+  const scope: Tensor[] = [];
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    for (const t of scope) if (!keptTensors.has(t)) t.dispose();
+    throw e;
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) {
+    // Tensors made after its first await would escape the scope; nothing is freed.
+    throw new TypeError(
+      "tidy: expected a synchronous function, found one that returned a Promise; await " +
+        "outside tidy, or dispose() the tensors yourself",
+    );
+  }
+  const returned = new Set<Tensor>();
+  collectTensors(result, returned);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (keptTensors.has(t)) continue;
+    if (returned.has(t)) parent?.push(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/**
+ * Marks `tensor` to survive every `tidy` it was made in (state a loop keeps
+ * from one step to the next), and returns it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keep, tensor, tidy } from "@handson/nn";
+ * let state = tensor([0]);
+ * tidy(() => {
+ *   state = keep(state.add(1));
+ * });
+ * assert.deepEqual(state.toArray(), [1]);
+ * ```
+ */
+export function keep<T extends Tensor>(tensor: T): T {
+  if (!(tensor instanceof Tensor)) {
+    throw new TypeError(`keep: expected a Tensor, found ${typeof tensor}`);
+  }
+  keptTensors.add(tensor);
+  return tensor;
 }
 
 function nest(values: TypedArray, shape: Shape): NestedArray {

@@ -44,7 +44,10 @@ function reduceAxes(x: Tensor, op: ReduceOp, axes: readonly number[], keepdims: 
         `${op}: cannot reduce axis ${axis} of size 0 in shape ${formatShape(x.shape)}`,
       );
     }
-    storage = x.backend.reduce(op, storage, shape, axis, dtype);
+    const next = x.backend.reduce(op, storage, shape, axis, dtype);
+    // An intermediate of a reduction over several axes belongs to no tensor: free it now.
+    if (storage !== x.storage) x.backend.dispose?.(storage);
+    storage = next;
     shape[axis] = 1;
   }
   const outShape = keepdims ? shape : shape.filter((_, i) => !axes.includes(i));

@@ -1,0 +1,302 @@
+/**
+ * Element-wise kernels: unary functions, binary ops with NumPy broadcasting,
+ * `where`, dtype casts, strided copies and zero fills. One invocation per
+ * output element; broadcasting and strided views go through `layout.ts`.
+ *
+ * The float formulas follow the CPU backend's (`cpu/backend.ts`) so both give
+ * the same numbers to float32 precision: the book's sigmoid 1/(1 + e^-x),
+ * softplus as max(x, 0) + log1p(e^-|x|), and so on.
+ *
+ * @module
+ */
+
+import type { BinaryOp, UnaryOp, View } from "../../backend.ts";
+import { coalesce, layoutParams, offsetsCode } from "../layout.ts";
+import type { Kernel, Param, WgslScalar } from "../program.ts";
+import type { GpuDType, GpuStorage } from "../storage.ts";
+
+/** Invocations per workgroup of the element-wise kernels. */
+export const ELEMENTWISE_WORKGROUP = 256;
+
+/** The WGSL type of a dtype. */
+export function wgslType(dtype: GpuDType): "f32" | "i32" {
+  return dtype === "float32" ? "f32" : "i32";
+}
+
+/** Each unary op on an f32 `v` (params p0, p1). */
+const FLOAT_UNARY: Record<UnaryOp, string> = {
+  neg: "-v",
+  exp: "exp(v)",
+  log: "log(v)",
+  sqrt: "sqrt(v)",
+  abs: "abs(v)",
+  sigmoid: "1.0 / (1.0 + exp(-v))",
+  tanh: "tanh_(v)",
+  relu: "select(v, 0.0, v < 0.0)",
+  leakyRelu: "select(v, p.p0 * v, v < 0.0)",
+  softplus: "max(v, 0.0) + log1p_(exp(-abs(v)))",
+  clip: "min(max(v, p.p0), p.p1)",
+};
+
+/** The unary ops that keep int32 as int32, on an i32 `v`. */
+const INT_UNARY: Partial<Record<UnaryOp, string>> = {
+  neg: "-v",
+  abs: "abs(v)",
+  relu: "max(v, 0)",
+  clip: "i32(min(max(f32(v), p.p0), p.p1))",
+};
+
+/** Each binary op on `x` and `y` of type T (comparisons give 1 or 0 in T). */
+function binaryExpression(op: BinaryOp, t: "f32" | "i32"): string {
+  const one = t === "f32" ? "1.0" : "1", zero = t === "f32" ? "0.0" : "0";
+  const compare = (c: string) => `select(${zero}, ${one}, x ${c} y)`;
+  switch (op) {
+    case "add":
+      return "x + y";
+    case "sub":
+      return "x - y";
+    case "mul":
+      return "x * y";
+    case "div":
+      return t === "f32" ? "x / y" : "i32(f32(x) / f32(y))";
+    case "pow":
+      return t === "f32" ? "pow_(x, y)" : "ipow_(x, y)";
+    case "maximum":
+      return t === "f32" ? "max_(x, y)" : "max(x, y)";
+    case "minimum":
+      return t === "f32" ? "min_(x, y)" : "min(x, y)";
+    case "gt":
+      return compare(">");
+    case "lt":
+      return compare("<");
+    case "ge":
+      return compare(">=");
+    case "le":
+      return compare("<=");
+    case "eq":
+      return compare("==");
+  }
+}
+
+/**
+ * Helpers for the binary ops. `pow` as NumPy: a negative base with an integer
+ * exponent is fine (WGSL's pow is undefined for a negative base), x^0 = 1.
+ * `maximum`/`minimum` propagate NaN, as NumPy and the CPU backend do.
+ */
+const BINARY_HELPERS = `
+fn pow_(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (a < 0.0) {
+    if (fract(b) != 0.0) { return sqrt(a); }
+    let r = pow(-a, b);
+    if (fract(b * 0.5) != 0.0) { return -r; }
+    return r;
+  }
+  return pow(a, b);
+}
+fn ipow_(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) { return 1; }
+    if (a == -1) { return select(1, -1, (b & 1) != 0); }
+    return 0;
+  }
+  var base = a; var e = b; var r = 1;
+  loop {
+    if (e == 0) { break; }
+    if ((e & 1) != 0) { r = r * base; }
+    base = base * base;
+    e = e >> 1u;
+  }
+  return r;
+}
+fn max_(a: f32, b: f32) -> f32 {
+  if (a != a || b != b) { return a + b; }
+  return max(a, b);
+}
+fn min_(a: f32, b: f32) -> f32 {
+  if (a != a || b != b) { return a + b; }
+  return min(a, b);
+}
+`;
+
+function flatIndex(): string {
+  return `let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;\n  if (i >= p.n) { return; }`;
+}
+
+function workgroupsFor(n: number): number {
+  return Math.ceil(n / ELEMENTWISE_WORKGROUP);
+}
+
+/** `out[i] = op(x[i])`. */
+export function unaryKernel(
+  op: UnaryOp,
+  x: GpuStorage,
+  out: GpuStorage,
+  size: number,
+  params: readonly number[],
+): Kernel {
+  const inType = wgslType(x.dtype), outType = wgslType(out.dtype);
+  const intExpr = INT_UNARY[op];
+  const integer = inType === "i32" && outType === "i32" && intExpr !== undefined;
+  const load = integer || inType === "f32" ? "x_ld(i)" : "f32(x_ld(i))";
+  const expr = integer ? intExpr : FLOAT_UNARY[op];
+  const result = integer || outType === "f32" ? expr : `${outType}(${expr})`;
+  return {
+    label: `unary_${op}_${inType}_${outType}`,
+    operands: [
+      { name: "x", storage: x, type: inType, access: "read" },
+      { name: "out", storage: out, type: outType, access: "write" },
+    ],
+    params: [
+      { name: "n", type: "u32", value: size },
+      { name: "p0", type: "f32", value: params[0] ?? 0 },
+      { name: "p1", type: "f32", value: params[1] ?? 0 },
+    ],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  let v = ${load};
+  out_st(i, ${result});
+}`,
+  };
+}
+
+/** `out[idx] = op(a[idx], b[idx])`, the operands read through broadcast strides. */
+export function binaryKernel(
+  op: BinaryOp,
+  a: GpuStorage,
+  aStrides: readonly number[],
+  b: GpuStorage,
+  bStrides: readonly number[],
+  outShape: readonly number[],
+  out: GpuStorage,
+  size: number,
+): Kernel {
+  const t = wgslType(a.dtype), outType = wgslType(out.dtype);
+  const layout = coalesce(outShape, [aStrides, bStrides]);
+  const rank = layout.shape.length;
+  const expr = binaryExpression(op, t);
+  return {
+    label: `binary_${op}_${t}_rank${rank}`,
+    operands: [
+      { name: "a", storage: a, type: t, access: "read" },
+      { name: "b", storage: b, type: t, access: "read" },
+      { name: "out", storage: out, type: outType, access: "write" },
+    ],
+    params: [{ name: "n", type: "u32", value: size }, ...layoutParams(layout, ["ia", "ib"])],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `${BINARY_HELPERS}
+fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  ${offsetsCode(rank, ["ia", "ib"])}
+  let x = a_ld(ia);
+  let y = b_ld(ib);
+  out_st(i, ${t === outType ? expr : `${outType}(${expr})`});
+}`,
+  };
+}
+
+/** `out[idx] = cond[idx] != 0 ? a[idx] : b[idx]` with broadcasting. */
+export function whereKernel(
+  cond: GpuStorage,
+  condStrides: readonly number[],
+  a: GpuStorage,
+  aStrides: readonly number[],
+  b: GpuStorage,
+  bStrides: readonly number[],
+  outShape: readonly number[],
+  out: GpuStorage,
+  size: number,
+): Kernel {
+  const c = wgslType(cond.dtype), t = wgslType(out.dtype);
+  const layout = coalesce(outShape, [condStrides, aStrides, bStrides]);
+  const rank = layout.shape.length;
+  return {
+    label: `where_${c}_${t}_rank${rank}`,
+    operands: [
+      { name: "c", storage: cond, type: c, access: "read" },
+      { name: "a", storage: a, type: t, access: "read" },
+      { name: "b", storage: b, type: t, access: "read" },
+      { name: "out", storage: out, type: t, access: "write" },
+    ],
+    params: [{ name: "n", type: "u32", value: size }, ...layoutParams(layout, ["ic", "ia", "ib"])],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  ${offsetsCode(rank, ["ic", "ia", "ib"])}
+  out_st(i, select(b_ld(ib), a_ld(ia), c_ld(ic) != ${c === "f32" ? "0.0" : "0"}));
+}`,
+  };
+}
+
+/** `out[i] = to(x[i])`: float to int truncates toward zero. */
+export function castKernel(x: GpuStorage, out: GpuStorage, size: number): Kernel {
+  const from = wgslType(x.dtype), to = wgslType(out.dtype);
+  return {
+    label: `cast_${from}_${to}`,
+    operands: [
+      { name: "x", storage: x, type: from, access: "read" },
+      { name: "out", storage: out, type: to, access: "write" },
+    ],
+    params: [{ name: "n", type: "u32", value: size }],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  out_st(i, ${to}(x_ld(i)));
+}`,
+  };
+}
+
+/** Zero bits in every element (0.0 and 0 alike). */
+export function fillZeroKernel(out: GpuStorage, size: number): Kernel {
+  return {
+    label: "fill_zero",
+    operands: [{ name: "out", storage: out, type: "u32", access: "write" }],
+    params: [{ name: "n", type: "u32", value: size }],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  out_st(i, 0u);
+}`,
+  };
+}
+
+/** Copies `shape` elements from `src` through `srcView` to `dst` through `dstView`, as bits. */
+export function copyKernel(
+  src: GpuStorage,
+  srcView: View,
+  dst: GpuStorage,
+  dstView: View,
+  shape: readonly number[],
+  size: number,
+): Kernel {
+  const layout = coalesce(shape, [srcView.strides, dstView.strides]);
+  const rank = layout.shape.length;
+  const params: Param[] = [
+    { name: "n", type: "u32", value: size },
+    { name: "os", type: "u32", value: srcView.offset },
+    { name: "od", type: "u32", value: dstView.offset },
+    ...layoutParams(layout, ["is", "id"]),
+  ];
+  const bits: WgslScalar = "u32";
+  return {
+    label: `copy_rank${rank}`,
+    operands: [
+      { name: "x", storage: src, type: bits, access: "read" },
+      { name: "out", storage: dst, type: bits, access: "write" },
+    ],
+    params,
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: workgroupsFor(size),
+    code: `fn run(wg: u32, li: u32) {
+  ${flatIndex()}
+  ${offsetsCode(rank, ["is", "id"])}
+  out_st(p.od + id, x_ld(p.os + is));
+}`,
+  };
+}
