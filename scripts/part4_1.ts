@@ -8,9 +8,8 @@
  * The default model is data/model.json, made by scripts/part4_2.ts with seed 0.
  */
 
-import { setBackend } from "../lib/tensor/mod.ts";
 import { loadModelJson } from "../lib/io/model_json.ts";
-import { commonFlags, runScript } from "../lib/train/cli.ts";
+import { commonFlags, runScript, useScriptBackend } from "../lib/train/cli.ts";
 import { accuracy } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 
@@ -29,7 +28,7 @@ const spec = {
 
 await runScript(spec, async (flags) => {
   const dtype = flags.dtype as "float32" | "float64";
-  await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
+  await useScriptBackend(flags.backend);
   const { X, y, source } = await loadMicrochips({
     data: flags.data as string | undefined,
     dtype,

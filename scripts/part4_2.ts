@@ -10,13 +10,18 @@
  * NumPy code after np.random.seed(S), so it reproduces the book's run.
  */
 
-import { setBackend } from "../lib/tensor/mod.ts";
 import { manualSeed } from "../lib/tensor/random.ts";
 import { NeuralNetwork } from "../lib/models/neural_network.ts";
 import { saveModelJson } from "../lib/io/model_json.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { decisionBoundary } from "../lib/plot/decision_boundary.ts";
-import { checkOutputFolder, commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
+import {
+  checkOutputFolder,
+  commonFlags,
+  runScript,
+  trainingFlags,
+  useScriptBackend,
+} from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 import { epochProgress } from "../lib/train/progress.ts";
@@ -31,7 +36,7 @@ await runScript(spec, async (flags) => {
   const dtype = flags.dtype as "float32" | "float64";
   const epochs = flags.epochs as number, out = flags.out as string;
   checkOutputFolder(out); // before the data and the training, not after
-  await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
+  await useScriptBackend(flags.backend);
   const { X, y, source } = await loadMicrochips({
     data: flags.data as string | undefined,
     dtype,

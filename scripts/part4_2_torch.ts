@@ -8,7 +8,6 @@
  *   deno run -A scripts/part4_2_torch.ts [--epochs 3000 --lr 0.5 --lambda 0.01 ...]
  */
 
-import { setBackend } from "../lib/tensor/mod.ts";
 import { manualSeed } from "../lib/tensor/random.ts";
 import { Linear } from "../lib/nn/linear.ts";
 import { Sigmoid } from "../lib/nn/activations.ts";
@@ -18,7 +17,13 @@ import { l2Penalty } from "../lib/nn/regularization.ts";
 import { SGD } from "../lib/optim/sgd.ts";
 import { loadSafetensors, saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
-import { checkOutputFolder, commonFlags, runScript, trainingFlags } from "../lib/train/cli.ts";
+import {
+  checkOutputFolder,
+  commonFlags,
+  runScript,
+  trainingFlags,
+  useScriptBackend,
+} from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 import { epochProgress } from "../lib/train/progress.ts";
@@ -49,7 +54,7 @@ await runScript(spec, async (flags) => {
   const epochs = flags.epochs as number, out = flags.out as string;
   checkOutputFolder(out); // before the data and the training, not after
   const lambda = flags.lambda as number;
-  await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
+  await useScriptBackend(flags.backend);
   const { X, y, source } = await loadMicrochips({
     data: flags.data as string | undefined,
     dtype,

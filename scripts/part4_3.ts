@@ -22,7 +22,6 @@
 
 import { type Tensor } from "../lib/tensor/mod.ts";
 import { noGrad } from "../lib/tensor/autograd.ts";
-import { setBackend } from "../lib/tensor/select_backend.ts";
 import { Generator, manualSeed } from "../lib/tensor/random.ts";
 import { datasets } from "../lib/data/datasets.ts";
 import { batchCount, batches } from "../lib/data/batches.ts";
@@ -38,7 +37,7 @@ import { saveModelJson } from "../lib/io/model_json.ts";
 import { saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { heatmap } from "../lib/plot/heatmap.ts";
-import { checkOutputFolder, commonFlags, runScript } from "../lib/train/cli.ts";
+import { checkOutputFolder, commonFlags, runScript, useScriptBackend } from "../lib/train/cli.ts";
 import { confusionMatrix, writeMetrics } from "../lib/train/metrics.ts";
 import { epochProgress } from "../lib/train/progress.ts";
 
@@ -207,7 +206,7 @@ await runScript(spec, async (flags) => {
   const batchSize = (flags["batch-size"] ?? 128) as number;
   const out = flags.out as string, seed = flags.seed as number;
   checkOutputFolder(out); // before the data and the training, not after
-  await setBackend(flags.backend as "cpu" | "webgpu" | "auto");
+  await useScriptBackend(flags.backend);
 
   const load = flags.dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
   const source = flags.data === undefined ? {} : { url: flags.data as string };

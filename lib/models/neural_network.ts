@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type DType, type Generator, randn, type Tensor, zeros } from "../tensor/mod.ts";
+import { type DType, type Generator, type Tensor, zeros } from "../tensor/mod.ts";
+import { normalWeights } from "./init.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 
@@ -95,11 +96,9 @@ export class NeuralNetwork {
     }
     const dtype = options.dtype ?? "float64";
     const generator = options.generator ?? defaultGenerator();
-    this.weights1 = randn([inputSize, hiddenSize], { dtype: "float64", generator }).mul(0.01)
-      .astype(dtype);
+    this.weights1 = normalWeights(inputSize, hiddenSize, 0.01, dtype, generator);
     this.bias1 = zeros([1, hiddenSize], { dtype });
-    this.weights2 = randn([hiddenSize, outputSize], { dtype: "float64", generator }).mul(0.01)
-      .astype(dtype);
+    this.weights2 = normalWeights(hiddenSize, outputSize, 0.01, dtype, generator);
     this.bias2 = zeros([1, outputSize], { dtype });
   }
 

@@ -18,7 +18,8 @@
  * @module
  */
 
-import { type DType, type Generator, randn, type Tensor, zeros } from "../tensor/mod.ts";
+import { type DType, type Generator, type Tensor, zeros } from "../tensor/mod.ts";
+import { normalWeights } from "./init.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 import type { NeuralNetworkWeights } from "./neural_network.ts";
@@ -96,10 +97,8 @@ export class SoftmaxNetwork {
     if (options.init !== undefined && options.init !== "book" && !he) {
       throw new TypeError(`SoftmaxNetwork: expected init "book" or "he", found "${options.init}"`);
     }
-    const draw = (rows: number, cols: number) => {
-      const w = randn([rows, cols], { dtype: "float64", generator });
-      return (he ? w.mul(Math.sqrt(2 / rows)) : w).astype(dtype);
-    };
+    const draw = (rows: number, cols: number) =>
+      normalWeights(rows, cols, he ? Math.sqrt(2 / rows) : 1, dtype, generator);
     this.weights1 = draw(inputSize, hiddenSize);
     this.bias1 = zeros([1, hiddenSize], { dtype });
     this.weights2 = draw(hiddenSize, outputSize);

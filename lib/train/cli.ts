@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { setBackend } from "../tensor/select_backend.ts";
 
 /** One flag: its type, default and help line. */
 export interface FlagSpec {
@@ -58,7 +59,7 @@ export const commonFlags: Record<string, FlagSpec> = {
     type: "string",
     default: "auto",
     choices: ["cpu", "webgpu", "auto"],
-    help: "where tensors live",
+    help: "where tensors live (the scripts run on the CPU for now)",
   },
 };
 
@@ -68,6 +69,23 @@ export const trainingFlags: Record<string, FlagSpec> = {
   lr: { type: "number", default: 0.5, min: 0, exclusiveMin: true, help: "the learning rate" },
   hidden: { type: "integer", default: 10, min: 1, help: "neurons in the hidden layer" },
 };
+
+/**
+ * Puts the scripts' tensors on the backend `--backend` names. The exercise
+ * scripts read losses and predictions synchronously (as the book's loops do),
+ * which a GPU cannot answer, so for now they run on the CPU: `auto` means the
+ * CPU here, and `webgpu` is refused with a sentence that says so. The library
+ * itself (tensors, autograd, `nn`, `optim`) does run on WebGPU.
+ */
+export async function useScriptBackend(name: unknown): Promise<void> {
+  if (name === "webgpu") {
+    throw new UsageError(
+      "--backend: the exercise scripts read values synchronously and run on the CPU for now; " +
+        "use --backend cpu or auto (the library's tensors, nn and optim do run on WebGPU)",
+    );
+  }
+  await setBackend("cpu");
+}
 
 /** The parsed flags: strings, numbers and booleans by name. */
 export type Flags = Record<string, string | number | boolean | undefined>;
