@@ -9,6 +9,8 @@
  * Thrown when tensor shapes do not fit an operation, for example a matmul whose
  * inner sizes differ.
  *
+ * Chapter: all sections (clear errors).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -29,6 +31,8 @@ export class ShapeError extends Error {
  * Thrown when a file or byte stream does not hold what its format promises
  * (a CSV cell that is not a number, an IDX file with a wrong magic number).
  *
+ * Chapter: all sections (clear errors).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -48,6 +52,8 @@ export class DataFormatError extends Error {
 /**
  * Thrown when a download fails: the message names the URL and the HTTP status
  * or the cause (network error, checksum mismatch, time-out).
+ *
+ * Chapter: all sections (clear errors).
  *
  * @example
  * ```ts

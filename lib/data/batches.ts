@@ -10,7 +10,11 @@
 import { ShapeError } from "../errors.ts";
 import { defaultGenerator, Generator, type Tensor, tensor } from "../tensor/mod.ts";
 
-/** One mini-batch: the inputs, the targets, and which examples they are. */
+/**
+ * One mini-batch: the inputs, the targets, and which examples they are.
+ *
+ * Chapter: Part4-3 (mini-batches).
+ */
 export interface Batch {
   /** The inputs, one row per example. */
   X: Tensor;
@@ -23,6 +27,8 @@ export interface Batch {
 /**
  * Anything batches can be gathered from: a number of examples and a way to
  * gather some of them ({@linkcode MnistData} is one).
+ *
+ * Chapter: Part4-3 (mini-batches).
  */
 export interface BatchSource {
   /** The number of examples. */
@@ -31,7 +37,11 @@ export interface BatchSource {
   batch(indices: Int32Array): Batch;
 }
 
-/** Options for {@linkcode batches}. */
+/**
+ * Options for {@linkcode batches}.
+ *
+ * Chapter: Part4-3 (mini-batches).
+ */
 export interface BatchesOptions {
   /** Examples per batch (the last one may have fewer, unless `dropLast`). */
   batchSize: number;
@@ -51,6 +61,8 @@ export interface BatchesOptions {
 
 /**
  * The number of batches an epoch of `count` examples gives.
+ *
+ * Chapter: Part4-3 (mini-batches).
  *
  * @example
  * ```ts
@@ -102,6 +114,8 @@ function tensorSource(X: Tensor, y: Tensor): BatchSource {
  * gathered only when the loop reaches it. With `shuffle`, the order is
  * `permutation(n)` of the generator (`seed`, `generator`, or the module's).
  *
+ * Chapter: Part4-3 (mini-batches).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -117,7 +131,11 @@ function tensorSource(X: Tensor, y: Tensor): BatchSource {
  * ```
  */
 export function batches(data: BatchSource, options: BatchesOptions): IterableIterator<Batch>;
-/** The batches of one epoch over tensors `X` and `y` (the same number of rows). */
+/**
+ * The batches of one epoch over tensors `X` and `y` (the same number of rows).
+ *
+ * Chapter: Part4-3 (mini-batches).
+ */
 export function batches(X: Tensor, y: Tensor, options: BatchesOptions): IterableIterator<Batch>;
 export function batches(
   data: BatchSource | Tensor,

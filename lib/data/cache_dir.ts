@@ -18,6 +18,8 @@ const APP = "handson-nn";
  * with `/handson-nn` added. With no home folder either, a folder under the
  * system's temporary directory.
  *
+ * Chapter: the exercises' data.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -46,6 +48,8 @@ export function defaultCacheDir(os: string, env: (name: string) => string | unde
  * The folder where `download` keeps its files: `NN_CACHE_DIR` when it is set,
  * otherwise the user's cache directory plus `/handson-nn` (see
  * {@linkcode defaultCacheDir}). The folder is not created here.
+ *
+ * Chapter: the exercises' data.
  *
  * @example
  * ```ts

@@ -7,7 +7,11 @@
 
 import { createHash } from "node:crypto";
 
-/** The checksums a file is expected to have, as lowercase or uppercase hex. */
+/**
+ * The checksums a file is expected to have, as lowercase or uppercase hex.
+ *
+ * Chapter: the exercises' data.
+ */
 export interface Checksum {
   /** The SHA-256 digest, 64 hex digits. */
   sha256?: string;
@@ -21,6 +25,8 @@ function hex(bytes: Uint8Array): string {
 
 /**
  * The SHA-256 digest of `bytes` as lowercase hex.
+ *
+ * Chapter: the exercises' data.
  *
  * @example
  * ```ts
@@ -41,6 +47,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /**
  * The MD5 digest of `bytes` as lowercase hex.
  *
+ * Chapter: the exercises' data.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -55,6 +63,8 @@ export function md5Hex(bytes: Uint8Array): string {
 /**
  * Checks that `checksum` holds well-formed digests, so that a typo is caught
  * before anything is downloaded; `where` names the caller in the message.
+ *
+ * Chapter: the exercises' data.
  */
 export function checkChecksum(checksum: Checksum, where: string): void {
   for (const [key, digits] of [["sha256", 64], ["md5", 32]] as const) {
@@ -71,6 +81,8 @@ export function checkChecksum(checksum: Checksum, where: string): void {
  * Compares `bytes` with the expected checksums and says what differs:
  * `undefined` when all given checksums match (or none is given), otherwise a
  * phrase such as `SHA-256 mismatch: expected 39b9…, found e3b0…`.
+ *
+ * Chapter: the exercises' data.
  *
  * @example
  * ```ts

@@ -12,7 +12,11 @@ import type { DownloadOptions } from "./download.ts";
 import { describeSource, readText } from "./read.ts";
 import { CsvTable } from "./table.ts";
 
-/** Options for {@linkcode parseCsv} and {@linkcode readCsv}. */
+/**
+ * Options for {@linkcode parseCsv} and {@linkcode readCsv}.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
+ */
 export interface CsvOptions {
   /** Whether the first row holds the column names (default `false`, as `header=None`). */
   header?: boolean;
@@ -32,7 +36,11 @@ export interface CsvOptions {
   finite?: boolean;
 }
 
-/** Options for {@linkcode readCsv}: the CSV options and, for URLs, the download options. */
+/**
+ * Options for {@linkcode readCsv}: the CSV options and, for URLs, the download options.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
+ */
 export interface ReadCsvOptions extends CsvOptions, DownloadOptions {}
 
 /** One record of the file: its fields and the line it starts on (1-based). */
@@ -138,6 +146,8 @@ const SPECIAL: Record<string, number> = {
  * any case, as pandas reads them), or `undefined` when it holds no number.
  * Stricter than `Number()`, which reads `""` as 0 and `"0x10"` as 16.
  *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -159,6 +169,8 @@ export function parseNumber(cell: string): number | undefined {
  * must be a number: one that is not is a `DataFormatError` naming the source,
  * line and column; so is a row with fewer or more fields than there are
  * columns, and a file with no data rows.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
  *
  * @example
  * ```ts
@@ -243,6 +255,8 @@ function checkWidth(record: CsvRecord, width: number, source: string, named: boo
  * Reads a numeric CSV file from a path or URL (downloaded and cached like
  * {@linkcode download}; `NN_DATA_DIR` first) into a {@linkcode CsvTable}.
  * Errors name the path or URL as given, with the line and column.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
  *
  * @example
  * ```ts

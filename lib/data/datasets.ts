@@ -21,7 +21,11 @@ import { describeSource } from "./read.ts";
 import { type Dataset, rings, type RingsOptions } from "./rings.ts";
 import { type ImageDType, MnistData } from "./transforms.ts";
 
-/** One data set's entry in `data/datasets.json`. */
+/**
+ * One data set's entry in `data/datasets.json`.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface DatasetEntry {
   /** What the data is, in a sentence. */
   description: string;
@@ -41,7 +45,11 @@ export interface DatasetEntry {
   rows?: number;
 }
 
-/** One IDX file of an image data set, in `data/datasets.json`. */
+/**
+ * One IDX file of an image data set, in `data/datasets.json`.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface IdxFileEntry {
   /** The file's name at the mirrors, in the cache and in the mirror folder. */
   file: string;
@@ -57,7 +65,11 @@ export interface IdxFileEntry {
   shape: readonly number[];
 }
 
-/** The image and label files of one split. */
+/**
+ * The image and label files of one split.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface IdxSplitEntry {
   /** The images (IDX magic 0x00000803). */
   images: IdxFileEntry;
@@ -65,7 +77,11 @@ export interface IdxSplitEntry {
   labels: IdxFileEntry;
 }
 
-/** An image data set in MNIST's IDX files (MNIST, Fashion-MNIST), in `data/datasets.json`. */
+/**
+ * An image data set in MNIST's IDX files (MNIST, Fashion-MNIST), in `data/datasets.json`.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface IdxDatasetEntry {
   /** What the data is, in a sentence. */
   description: string;
@@ -81,7 +97,11 @@ export interface IdxDatasetEntry {
   test: IdxSplitEntry;
 }
 
-/** The entries of `data/datasets.json`. */
+/**
+ * The entries of `data/datasets.json`.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface DatasetManifest {
   /** The microchip data of Part4-1/4-2. */
   ex2data2: DatasetEntry;
@@ -95,6 +115,8 @@ export interface DatasetManifest {
  * The entries of `data/datasets.json` by name: where each data set comes from
  * and what it must look like.
  *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -107,7 +129,11 @@ export interface DatasetManifest {
  */
 export const datasetManifest: Readonly<DatasetManifest> = manifest;
 
-/** Options for {@linkcode Datasets.ex2data2}. */
+/**
+ * Options for {@linkcode Datasets.ex2data2}.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface Ex2data2Options extends DownloadOptions {
   /**
    * Another place to load it from: a URL, a `file://` URL or a path (or several
@@ -119,7 +145,11 @@ export interface Ex2data2Options extends DownloadOptions {
   dtype?: "float32" | "float64";
 }
 
-/** Options for {@linkcode Datasets.mnist} and {@linkcode Datasets.fashionMnist}. */
+/**
+ * Options for {@linkcode Datasets.mnist} and {@linkcode Datasets.fashionMnist}.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface MnistOptions extends DownloadOptions {
   /** Which split: `"train"` (60,000 images, the default, as torchvision) or `"test"` (10,000). */
   split?: "train" | "test";
@@ -133,7 +163,11 @@ export interface MnistOptions extends DownloadOptions {
   dtype?: ImageDType;
 }
 
-/** Options for {@linkcode readMnist}. */
+/**
+ * Options for {@linkcode readMnist}.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface ReadMnistOptions {
   /** The name of each class, by label (default: the digits 0 to 9). */
   classNames?: readonly string[];
@@ -141,7 +175,11 @@ export interface ReadMnistOptions {
   dtype?: ImageDType;
 }
 
-/** The loaders, by data set name: a plain object, so more can be added. */
+/**
+ * The loaders, by data set name: a plain object, so more can be added.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
 export interface Datasets {
   /**
    * The microchip data of the book's Part4-1/4-2 (ex2data2.txt): 118 rows of
@@ -198,6 +236,8 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
  * data set in MNIST's format will do (KMNIST, EMNIST, your own). Images and
  * labels of different counts, or a label outside the classes, are a
  * `DataFormatError` naming the file.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
  *
  * @example
  * ```ts
@@ -356,6 +396,8 @@ async function loadIdxDataset(
 
 /**
  * The data set loaders.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
  *
  * @example
  * ```ts

@@ -20,7 +20,11 @@ import { envVar, stderrIsTerminal, writeStderr } from "./host.ts";
 import { progressBar } from "./progress.ts";
 import { checkFileName, checkSubdir, parseSource, type Source } from "./source.ts";
 
-/** Options for {@linkcode download}. */
+/**
+ * Options for {@linkcode download}.
+ *
+ * Chapter: the exercises' data.
+ */
 export interface DownloadOptions extends Checksum {
   /**
    * The file's name in the cache and in the mirror folder (default: the first
@@ -93,6 +97,8 @@ interface PartialFile {
  * before a downloaded file enters the cache, and for copies found in the
  * mirror folder or the cache. When every source fails, a `DownloadError` names
  * each URL with its HTTP status or cause.
+ *
+ * Chapter: the exercises' data.
  *
  * @example
  * ```ts

@@ -13,10 +13,18 @@
 import { createHash, type Hash } from "node:crypto";
 import { DataFormatError } from "../errors.ts";
 
-/** The magic number of an IDX file of images: unsigned bytes (0x08) in 3 dimensions (count, rows, cols). */
+/**
+ * The magic number of an IDX file of images: unsigned bytes (0x08) in 3 dimensions (count, rows, cols).
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export const IDX_IMAGES = 0x00000803;
 
-/** The magic number of an IDX file of labels: unsigned bytes (0x08) in 1 dimension (count). */
+/**
+ * The magic number of an IDX file of labels: unsigned bytes (0x08) in 1 dimension (count).
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export const IDX_LABELS = 0x00000801;
 
 /**
@@ -43,10 +51,18 @@ const DEFAULT_MAX_BYTES = 2 ** 30;
  */
 const FIRST_GUESS_RATIO = 16;
 
-/** Where IDX bytes come from: a path, a `file:` URL, or the file's bytes (gzipped or not). */
+/**
+ * Where IDX bytes come from: a path, a `file:` URL, or the file's bytes (gzipped or not).
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export type IdxInput = string | URL | Uint8Array;
 
-/** The header of an IDX file. */
+/**
+ * The header of an IDX file.
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export interface IdxHeader {
   /** The magic number: {@linkcode IDX_IMAGES} (2051) or {@linkcode IDX_LABELS} (2049). */
   readonly magic: number;
@@ -54,7 +70,11 @@ export interface IdxHeader {
   readonly dims: readonly number[];
 }
 
-/** An IDX file read whole: its header and its values. */
+/**
+ * An IDX file read whole: its header and its values.
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export interface IdxArray extends IdxHeader {
   /** The values, row-major, as many as the product of `dims`. */
   readonly data: Uint8Array;
@@ -62,7 +82,11 @@ export interface IdxArray extends IdxHeader {
   readonly md5?: string;
 }
 
-/** Options for {@linkcode readIdx} and {@linkcode readIdxHeader}. */
+/**
+ * Options for {@linkcode readIdx} and {@linkcode readIdxHeader}.
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ */
 export interface ReadIdxOptions {
   /** The magic number the file must have (such as {@linkcode IDX_IMAGES}); default: any of unsigned bytes. */
   magic?: number;
@@ -89,6 +113,8 @@ export interface ReadIdxOptions {
  * number, a short header, a truncated or over-long file (with the bytes
  * expected and found), a corrupt gzip stream.
  *
+ * Chapter: Part4-3 (MNIST's IDX files).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -113,6 +139,8 @@ export async function readIdx(input: IdxInput, options: ReadIdxOptions = {}): Pr
  * Reads only the header of an IDX file (the magic number and the sizes), as
  * the book does with `struct.unpack(">IIII", f.read(16))`: a gzipped file is
  * inflated only as far as the header.
+ *
+ * Chapter: Part4-3 (MNIST's IDX files).
  *
  * @example
  * ```ts

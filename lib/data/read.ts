@@ -13,6 +13,8 @@ import { download, type DownloadOptions } from "./download.ts";
  * fetched with {@linkcode download} (so from `NN_DATA_DIR` or the cache when
  * they have it).
  *
+ * Chapter: the exercises' data.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -35,6 +37,8 @@ export async function readBytes(
  * mark. Bytes that are not UTF-8 are a `DataFormatError` naming the file and
  * the first bad byte; a file saved as UTF-16 (Excel's "Unicode text", Windows
  * Notepad's "Unicode") is recognised by its byte order mark and named as such.
+ *
+ * Chapter: the exercises' data.
  *
  * @example
  * ```ts
@@ -80,7 +84,11 @@ function notUtf8(bytes: Uint8Array): string {
   return `found the byte 0x${hex} at byte ${bad} (line ${line})`;
 }
 
-/** The name of a source for messages: the path or URL as the caller gave it. */
+/**
+ * The name of a source for messages: the path or URL as the caller gave it.
+ *
+ * Chapter: the exercises' data.
+ */
 export function describeSource(urlOrPath: string | URL | readonly (string | URL)[]): string {
   const first = Array.isArray(urlOrPath) ? urlOrPath[0] : urlOrPath;
   return first instanceof URL ? first.href : String(first);

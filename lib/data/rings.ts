@@ -9,7 +9,11 @@
 
 import { Generator, type Tensor, tensor } from "../tensor/mod.ts";
 
-/** Options for {@linkcode rings}. */
+/**
+ * Options for {@linkcode rings}.
+ *
+ * Chapter: Part4-1, Part4-2 (an offline stand-in for the microchip data).
+ */
 export interface RingsOptions {
   /** The number of points (default 118, as ex2data2); the inner ring gets `floor(n / 2)`. */
   n?: number;
@@ -21,7 +25,11 @@ export interface RingsOptions {
   dtype?: "float32" | "float64";
 }
 
-/** A data set of features `X` `[n, features]` and labels `y` `[n, 1]`. */
+/**
+ * A data set of features `X` `[n, features]` and labels `y` `[n, 1]`.
+ *
+ * Chapter: Part4-1, Part4-2 (an offline stand-in for the microchip data).
+ */
 export interface Dataset {
   /** The features, one row per example. */
   X: Tensor;
@@ -38,6 +46,8 @@ const INNER_RADIUS = 0.45, OUTER_RADIUS = 0.95;
  * that order, as ex2data2 lists its accepted chips first). Each point draws an
  * angle, then a radius with normal noise, from its own seeded generator (the
  * global one is not touched).
+ *
+ * Chapter: Part4-1, Part4-2 (an offline stand-in for the microchip data).
  *
  * @example
  * ```ts

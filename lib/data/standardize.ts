@@ -8,7 +8,11 @@
 import { ShapeError } from "../errors.ts";
 import type { Tensor } from "../tensor/mod.ts";
 
-/** Options for {@linkcode standardize}. */
+/**
+ * Options for {@linkcode standardize}.
+ *
+ * Chapter: Part4-1, Part4-2 (z-scored x1, x2).
+ */
 export interface StandardizeOptions {
   /**
    * Delta degrees of freedom: the standard deviation divides by `n - ddof`.
@@ -18,7 +22,11 @@ export interface StandardizeOptions {
   ddof?: number;
 }
 
-/** What {@linkcode standardize} returns: the scaled data and how to scale more of it. */
+/**
+ * What {@linkcode standardize} returns: the scaled data and how to scale more of it.
+ *
+ * Chapter: Part4-1, Part4-2 (z-scored x1, x2).
+ */
 export interface Standardized {
   /** The standardized data: `(X - mean) / std`, column by column. */
   X: Tensor;
@@ -38,6 +46,8 @@ export interface Standardized {
  * and standard deviation 1, and returns the mean and standard deviation used,
  * with an `apply` that does the same to new data. A constant column has
  * standard deviation 0 and becomes NaN, as in NumPy and pandas.
+ *
+ * Chapter: Part4-1, Part4-2 (z-scored x1, x2).
  *
  * @example
  * ```ts

@@ -7,7 +7,11 @@
 
 import { type Tensor, tensor } from "../tensor/mod.ts";
 
-/** Options for {@linkcode CsvTable.toTensor}. */
+/**
+ * Options for {@linkcode CsvTable.toTensor}.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
+ */
 export interface ToTensorOptions {
   /** The element type (default `float32`, as `tensor()`). */
   dtype?: "float32" | "float64";
@@ -16,6 +20,8 @@ export interface ToTensorOptions {
 /**
  * A table of numbers read from a CSV file: column `names` and `rows` of
  * numbers, one array per line of data.
+ *
+ * Chapter: Part4-1, Part4-2 (the microchip data).
  *
  * @example
  * ```ts

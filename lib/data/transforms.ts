@@ -14,10 +14,18 @@ import { Tensor } from "../tensor/tensor.ts";
 import { currentBackend } from "../tensor/select_backend.ts";
 import type { Batch } from "./batches.ts";
 
-/** The float types images can be converted to. */
+/**
+ * The float types images can be converted to.
+ *
+ * Chapter: Part4-3 (MNIST: flatten, scale, one-hot 独热编码).
+ */
 export type ImageDType = "float32" | "float64";
 
-/** Options for {@linkcode MnistData.images}. */
+/**
+ * Options for {@linkcode MnistData.images}.
+ *
+ * Chapter: Part4-3 (MNIST: flatten, scale, one-hot 独热编码).
+ */
 export interface ImagesOptions {
   /** The element type (default: the data's `dtype`, float32 unless set). */
   dtype?: ImageDType;
@@ -28,6 +36,8 @@ export interface ImagesOptions {
 /**
  * Images as bytes in the form the plots take (`shape` and `dataSync()`), since
  * the tensor core has no uint8 type: `imageGrid(data.uint8([0, 1, 2]))`.
+ *
+ * Chapter: Part4-3 (MNIST: flatten, scale, one-hot 独热编码).
  */
 export interface Uint8Images {
   /** `[count, rows, cols]`. */
@@ -38,7 +48,11 @@ export interface Uint8Images {
   dataSync(): Uint8Array;
 }
 
-/** What {@linkcode MnistData} is made of. */
+/**
+ * What {@linkcode MnistData} is made of.
+ *
+ * Chapter: Part4-3 (MNIST: flatten, scale, one-hot 独热编码).
+ */
 export interface MnistDataInit {
   /** The pixels of all images, row-major: `count × rows × cols` bytes. */
   pixels: Uint8Array;
@@ -69,6 +83,8 @@ const DIGITS = Array.from({ length: 10 }, (_, i) => String(i));
  * and methods that make tensors of the rows asked for. It is what
  * `datasets.mnist()` and `datasets.fashionMnist()` return, and a source for
  * {@linkcode batches}.
+ *
+ * Chapter: Part4-3 (MNIST: flatten, scale, one-hot 独热编码).
  *
  * @example
  * ```ts

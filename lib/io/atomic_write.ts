@@ -10,6 +10,8 @@
  * Writes `data` to `path` atomically (temporary file, then rename). Needs Deno
  * and write permission for the folder.
  *
+ * Chapter: the exercises' output files.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

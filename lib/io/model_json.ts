@@ -18,7 +18,11 @@ const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
 /** How long loading a model.json from a URL may take. */
 const LOAD_TIMEOUT_MS = 30_000;
 
-/** A network with the book's four weight tensors (either of the book's networks). */
+/**
+ * A network with the book's four weight tensors (either of the book's networks).
+ *
+ * Chapter: Part4-1, Part4-2 (model.json).
+ */
 export interface BookWeights {
   /** The weights under the book's names. */
   weights(): NeuralNetworkWeights;
@@ -28,6 +32,8 @@ export interface BookWeights {
  * The network's weights as the text of a `model.json`. A weight that is NaN
  * or infinite is a RangeError naming it: JSON has no such numbers
  * (`JSON.stringify` would write `null`, a file that loads nowhere).
+ *
+ * Chapter: Part4-1, Part4-2 (model.json).
  *
  * @example
  * ```ts
@@ -100,6 +106,8 @@ function matrix(value: unknown, key: string, source: string): number[][] {
  * The network described by the text of a `model.json`. `source` names the file
  * in error messages.
  *
+ * Chapter: Part4-1, Part4-2 (model.json).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -157,6 +165,8 @@ export function parseModelJson(
 /**
  * Saves the network to `path` as a `model.json`, atomically.
  *
+ * Chapter: Part4-1, Part4-2 (model.json).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -176,6 +186,8 @@ export async function saveModelJson(net: BookWeights, path: string): Promise<voi
 /**
  * Loads a network from a `model.json`: a path, a `file:` URL or an `http(s):`
  * URL. Errors name the file (and the key that is wrong).
+ *
+ * Chapter: Part4-1, Part4-2 (model.json).
  */
 export async function loadModelJson(
   pathOrUrl: string | URL,

@@ -25,7 +25,11 @@ import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { StateDict } from "../nn/module.ts";
 
-/** What a safetensors file holds: the tensors by name and the text metadata. */
+/**
+ * What a safetensors file holds: the tensors by name and the text metadata.
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
+ */
 export interface SafetensorsContents {
   /** The tensors by name, in the order of their bytes in the file. */
   tensors: StateDict;
@@ -33,13 +37,21 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-/** Options for writing a safetensors file. */
+/**
+ * Options for writing a safetensors file.
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
+ */
 export interface SafetensorsOptions {
   /** Text to store in the header's `__metadata__` (PyTorch writes `{ format: "pt" }`). */
   metadata?: Record<string, string>;
 }
 
-/** Options for {@linkcode loadSafetensors}. */
+/**
+ * Options for {@linkcode loadSafetensors}.
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
+ */
 export interface LoadSafetensorsOptions {
   /**
    * Load tensors that hold NaN or infinities (default `false`: such a file is
@@ -64,6 +76,8 @@ const utf8 = new TextEncoder();
 
 /**
  * Encodes tensors as the bytes of a safetensors file.
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
  *
  * @example
  * ```ts
@@ -130,6 +144,8 @@ export async function encodeSafetensors(
  * promises: a DataFormatError names `source`, the tensor and what is wrong
  * (a header length past the end, a header that is not JSON, an unsupported
  * dtype, offsets that overlap, leave gaps or do not match dtype × shape).
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
  *
  * @param bytes The whole file.
  * @param source The file's name, for error messages.
@@ -269,6 +285,8 @@ function checkInfo(name: string, info: unknown, fail: (what: string) => never) {
  * write leaves any existing file as it was. PyTorch loads it with
  * `model.load_state_dict(safetensors.torch.load_file(path))`.
  *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -294,6 +312,8 @@ export async function saveSafetensors(
  * Loads the tensors of a safetensors file by name, ready for
  * `model.loadStateDict`. A damaged file gives a DataFormatError naming the
  * file and the tensor; `decodeSafetensors` also gives the metadata.
+ *
+ * Chapter: Part4-2, the PyTorch way (saving and loading the model).
  *
  * @example
  * ```ts

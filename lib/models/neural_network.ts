@@ -12,7 +12,11 @@ import { normalWeights } from "./init.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 
-/** The weights of the book's network, as in its `model.json`. */
+/**
+ * The weights of the book's network, as in its `model.json`.
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2.
+ */
 export interface NeuralNetworkWeights {
   /** [input, hidden]. */
   weights1: Tensor;
@@ -24,7 +28,11 @@ export interface NeuralNetworkWeights {
   bias2: Tensor;
 }
 
-/** Options of a new network. */
+/**
+ * Options of a new network.
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2.
+ */
 export interface NeuralNetworkOptions {
   /** float64 (the default: NumPy's, so the book's numbers come out) or float32. */
   dtype?: "float32" | "float64";
@@ -32,7 +40,11 @@ export interface NeuralNetworkOptions {
   generator?: Generator;
 }
 
-/** Options of `train`. */
+/**
+ * Options of `train`.
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2.
+ */
 export interface TrainOptions {
   /** How many full-batch epochs (the book: 5000). */
   epochs: number;
@@ -45,6 +57,8 @@ export interface TrainOptions {
 /**
  * A fully connected network with one sigmoid hidden layer and sigmoid outputs,
  * as the book writes it (2-10-1 for the microchip data).
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2.
  *
  * @example
  * ```ts

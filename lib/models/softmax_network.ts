@@ -24,7 +24,11 @@ import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 import type { NeuralNetworkWeights } from "./neural_network.ts";
 
-/** Options of a new softmax network. */
+/**
+ * Options of a new softmax network.
+ *
+ * Chapter: softmax regression (softmax 回归); Part4-3.
+ */
 export interface SoftmaxNetworkOptions {
   /** float64 (the default, as the book's NumPy) or float32. */
   dtype?: "float32" | "float64";
@@ -34,7 +38,11 @@ export interface SoftmaxNetworkOptions {
   generator?: Generator;
 }
 
-/** Options of `SoftmaxNetwork.train`. */
+/**
+ * Options of `SoftmaxNetwork.train`.
+ *
+ * Chapter: softmax regression (softmax 回归); Part4-3.
+ */
 export interface SoftmaxTrainOptions {
   /** Full-batch epochs (the book: 10). */
   epochs: number;
@@ -50,6 +58,8 @@ export interface SoftmaxTrainOptions {
 /**
  * The book's 784-128-10 network: ReLU hidden layer, softmax output,
  * cross-entropy loss on one-hot labels.
+ *
+ * Chapter: softmax regression (softmax 回归); Part4-3.
  *
  * @example
  * ```ts

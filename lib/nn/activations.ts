@@ -12,6 +12,8 @@ import { Module } from "./module.ts";
 /**
  * The logistic function `σ(x) = 1 / (1 + e^-x)`, element-wise.
  *
+ * Chapter: activation functions (激活函数).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -28,6 +30,8 @@ export class Sigmoid extends Module {
 
 /**
  * The rectifier `max(x, 0)`, element-wise.
+ *
+ * Chapter: activation functions (激活函数).
  *
  * @example
  * ```ts
@@ -46,6 +50,8 @@ export class ReLU extends Module {
 /**
  * The hyperbolic tangent, element-wise.
  *
+ * Chapter: activation functions (激活函数).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -62,6 +68,8 @@ export class Tanh extends Module {
 
 /**
  * `x` where positive, else `negativeSlope · x`, element-wise.
+ *
+ * Chapter: activation functions (激活函数).
  *
  * @example
  * ```ts
@@ -102,6 +110,8 @@ export class LeakyReLU extends Module {
 /**
  * Softmax along `dim`: `e^x / Σ e^x`, computed without overflow, so each slice
  * along `dim` is a probability distribution (the book's softmax regression).
+ *
+ * Chapter: activation functions (激活函数).
  *
  * @example
  * ```ts

@@ -12,7 +12,11 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 
-/** Options of {@linkcode Linear}. */
+/**
+ * Options of {@linkcode Linear}.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ */
 export interface LinearOptions {
   /** Whether the layer adds a bias (default true). */
   bias?: boolean;
@@ -28,6 +32,8 @@ export interface LinearOptions {
  * both weight and bias start uniform in ±1/√inFeatures, as PyTorch does (its
  * `kaiming_uniform_(a=√5)` comes to that bound). The weight is drawn first,
  * row by row, then the bias.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
  *
  * @example
  * ```ts

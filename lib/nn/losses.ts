@@ -18,10 +18,18 @@ import { oneHot } from "../tensor/create.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { Module } from "./module.ts";
 
-/** How a loss combines its per-element values: their mean, their sum, or none (keep them). */
+/**
+ * How a loss combines its per-element values: their mean, their sum, or none (keep them).
+ *
+ * Chapter: 4.5 backpropagation (losses).
+ */
 export type Reduction = "mean" | "sum" | "none";
 
-/** Options of every loss. */
+/**
+ * Options of every loss.
+ *
+ * Chapter: 4.5 backpropagation (losses).
+ */
 export interface LossOptions {
   /** `"mean"` (default), `"sum"` or `"none"`. */
   reduction?: Reduction;
@@ -29,6 +37,8 @@ export interface LossOptions {
 
 /**
  * The base class of the losses: it holds `reduction` and applies it.
+ *
+ * Chapter: 4.5 backpropagation (losses).
  *
  * @example
  * ```ts
@@ -98,6 +108,8 @@ function sameShapeTarget(where: string, input: Tensor, target: Tensor): Tensor {
  * exactly 0 or 1 gives a finite loss (the book's loss of 4.2). The input is
  * a probability (after a sigmoid); for raw scores use `BCEWithLogitsLoss`.
  *
+ * Chapter: 4.5 backpropagation; Part4-2 (binary cross-entropy).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -133,6 +145,8 @@ function binaryCrossEntropy(x: Tensor, y: Tensor): Tensor {
  * followed by `BCELoss`, computed as `max(x, 0) - x·y + log(1 + e^-|x|)`,
  * which never overflows, with the gradient `σ(x) - y`.
  *
+ * Chapter: 4.5 backpropagation; Part4-2 (binary cross-entropy).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -159,6 +173,8 @@ export class BCEWithLogitsLoss extends Loss {
  * another shape is an error rather than broadcast: `[N, 1]` against `[N]`
  * silently makes an `[N, N]` loss.
  *
+ * Chapter: mean squared error (均方误差).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -180,6 +196,8 @@ export class MSELoss extends Loss {
  * indices `[N]` (p is one-hot) or class probabilities `[N, C]` (one-hot rows
  * or soft labels). `"mean"` divides by N. It takes logits, not
  * probabilities: do not put a `Softmax` before it.
+ *
+ * Chapter: softmax regression; Part4-3 (cross-entropy).
  *
  * @example
  * ```ts

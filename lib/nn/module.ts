@@ -13,16 +13,28 @@ import { DataFormatError, ShapeError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { Parameter } from "./parameter.ts";
 
-/** Tensors by name, as `Module.stateDict()` gives them and `saveSafetensors` writes them. */
+/**
+ * Tensors by name, as `Module.stateDict()` gives them and `saveSafetensors` writes them.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ */
 export type StateDict = Record<string, Tensor>;
 
-/** Options of {@linkcode Module.loadStateDict}. */
+/**
+ * Options of {@linkcode Module.loadStateDict}.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ */
 export interface LoadStateDictOptions {
   /** Whether a missing or an unexpected key is an error (default true, as PyTorch). */
   strict?: boolean;
 }
 
-/** The keys `loadStateDict` did not match, as PyTorch's `load_state_dict` returns them. */
+/**
+ * The keys `loadStateDict` did not match, as PyTorch's `load_state_dict` returns them.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ */
 export interface LoadStateDictResult {
   /** Parameters of the module that the state dict lacks (left unchanged). */
   missingKeys: string[];
@@ -33,6 +45,8 @@ export interface LoadStateDictResult {
 /**
  * The base class of layers, losses and networks. Subclasses set their
  * parameters and child modules as properties and write `forward`.
+ *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
  *
  * @example
  * ```ts

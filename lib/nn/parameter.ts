@@ -17,6 +17,8 @@ import { Tensor } from "../tensor/tensor.ts";
  * (the object stays the same), so every module and optimiser that holds it
  * sees the new values.
  *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -14,6 +14,8 @@ import type { Module } from "./module.ts";
  * penalised), times `lambda / (2m)` where `m` is the number of samples. Add
  * it to the loss before `backward()`; its gradient is `lambda / m · W`.
  *
+ * Chapter: Part4-2, the PyTorch way (the L2 term).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -13,6 +13,8 @@ import { Module } from "./module.ts";
  * `0.weight`, `0.bias`, `2.weight`, … as in PyTorch, and `model[0]` is the
  * first module.
  *
+ * Chapter: 4.2–4.3 fully connected layers; Part4-2, the PyTorch way.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -10,7 +10,11 @@ import { noGrad } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { numberOption, Optimizer } from "./optimizer.ts";
 
-/** Options of {@linkcode Adam}. */
+/**
+ * Options of {@linkcode Adam}.
+ *
+ * Chapter: Part4-3, the recipe that works (Adam).
+ */
 export interface AdamOptions {
   /** The learning rate (default 0.001). */
   lr?: number;
@@ -32,6 +36,8 @@ export interface AdamOptions {
  * v = β2 · v + (1 - β2) · g²
  * p = p - lr / (1 - β1^t) · m / (√v / √(1 - β2^t) + eps)
  * ```
+ *
+ * Chapter: Part4-3, the recipe that works (Adam).
  *
  * @example
  * ```ts

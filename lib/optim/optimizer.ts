@@ -13,6 +13,8 @@ import { Tensor } from "../tensor/tensor.ts";
  * each parameter that has a `.grad`, in place, under `noGrad`. A frozen
  * parameter (`requiresGrad` false) never gets a gradient, so it stays.
  *
+ * Chapter: 4.5 gradient descent; Part4-2 (SGD), Part4-3 (Adam, the recipe that works).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -75,6 +77,8 @@ export abstract class Optimizer {
 /**
  * Returns `value` (or `fallback` when it is undefined) after checking that it
  * is a finite number that passes `ok`; `expected` says what `ok` wants.
+ *
+ * Chapter: 4.5 gradient descent; Part4-2 (SGD), Part4-3 (Adam, the recipe that works).
  */
 export function numberOption(
   where: string,

@@ -9,7 +9,11 @@ import { noGrad } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { numberOption, Optimizer } from "./optimizer.ts";
 
-/** Options of {@linkcode SGD}. */
+/**
+ * Options of {@linkcode SGD}.
+ *
+ * Chapter: 4.5 gradient descent; Part4-2 (SGD).
+ */
 export interface SGDOptions {
   /** The learning rate (required, as in PyTorch 1.x). */
   lr: number;
@@ -35,6 +39,8 @@ export interface SGDOptions {
  * ```
  *
  * With `momentum: 0` it is the book's update `W -= lr · dW`.
+ *
+ * Chapter: 4.5 gradient descent; Part4-2 (SGD).
  *
  * @example
  * ```ts

@@ -16,6 +16,8 @@ import { Axes, type Box, num, paddedRange, svgDocument } from "./svg.ts";
 /**
  * Options of {@linkcode activationChart}.
  *
+ * Chapter: activation functions (激活函数).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -45,6 +47,8 @@ export interface ActivationChartOptions {
 /**
  * Draws sigmoid, tanh, ReLU and leaky ReLU (and, with `derivatives`, their
  * derivatives from autograd) over `range`.
+ *
+ * Chapter: activation functions (激活函数).
  *
  * @throws {RangeError} when the range is empty or not finite.
  *

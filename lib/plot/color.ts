@@ -11,6 +11,8 @@
 /**
  * The colour cycle: series `i` gets `PALETTE[i % PALETTE.length]`.
  *
+ * Chapter: all exercises (plots).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -28,7 +30,11 @@ export const PALETTE: readonly string[] = [
   "#000000", // black
 ];
 
-/** The colour maps a heat map can use: `viridis` (matplotlib's default) or `blues`. */
+/**
+ * The colour maps a heat map can use: `viridis` (matplotlib's default) or `blues`.
+ *
+ * Chapter: all exercises (plots).
+ */
 export type ColormapName = "viridis" | "blues";
 
 // Nine evenly spaced stops of each map, taken from matplotlib; linear
@@ -62,6 +68,8 @@ const STOPS: Record<ColormapName, readonly string[]> = {
 /**
  * The stops of a colour map, evenly spaced from 0 to 1, for gradients.
  *
+ * Chapter: all exercises (plots).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -81,6 +89,8 @@ export function colormapStops(name: ColormapName): readonly string[] {
 
 /**
  * The colour of map `name` at `t` in [0, 1] (clamped), as `#rrggbb`.
+ *
+ * Chapter: all exercises (plots).
  *
  * @example
  * ```ts
@@ -103,6 +113,8 @@ export function colormap(name: ColormapName, t: number): string {
 /**
  * The relative luminance of `#rrggbb` (0 black, 1 white), used to choose black
  * or white text on a coloured cell.
+ *
+ * Chapter: all exercises (plots).
  *
  * @example
  * ```ts

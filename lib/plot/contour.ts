@@ -14,6 +14,8 @@
  * One contour: points in grid coordinates (x = column, y = row, fractional),
  * flat as `[x0, y0, x1, y1, …]`.
  *
+ * Chapter: Part4-2 (decision boundary).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -33,6 +35,8 @@ export interface ContourLine {
  * The contours at `level` of `values`, a `rows` × `cols` grid in row-major
  * order. A point counts as inside when its value is at least `level`; saddle
  * cells are resolved by the value at their centre.
+ *
+ * Chapter: Part4-2 (decision boundary).
  *
  * @example
  * ```ts

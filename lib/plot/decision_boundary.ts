@@ -25,6 +25,8 @@ import { Axes, num, paddedRange, svgDocument } from "./svg.ts";
  * probabilities of class 1, shape [n, 1] or [n], out (a tensor, an array, or a
  * promise of either).
  *
+ * Chapter: Part4-2 (decision boundary).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -37,6 +39,8 @@ export type PredictFunction = (points: Tensor) => ArrayInput | Promise<ArrayInpu
 
 /**
  * Options of {@linkcode decisionBoundary}: those of a scatter plot and the grid's.
+ *
+ * Chapter: Part4-2 (decision boundary).
  *
  * @example
  * ```ts
@@ -64,6 +68,8 @@ export interface DecisionBoundaryOptions extends ScatterOptions {
  * where `predict` crosses the threshold, evaluated on a grid in one call. Works
  * with any model that maps an [n, 2] tensor to [n, 1] probabilities, such as
  * `(x) => model.forward(x)`.
+ *
+ * Chapter: Part4-2 (decision boundary).
  *
  * @throws {ShapeError} when `predict` returns anything but one value per grid point.
  * @throws {RangeError} when `predict` returns NaN, or the options are out of range.

@@ -15,6 +15,8 @@ import { linearTicks, type Ticks } from "./ticks.ts";
 /**
  * Options of {@linkcode heatmap}.
  *
+ * Chapter: Part4-3 (confusion matrix).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -49,6 +51,8 @@ export interface HeatmapOptions {
 /**
  * Draws `matrix` ([rows, cols]) as coloured cells, row 0 at the top, with a
  * colour bar. NaN cells stay empty.
+ *
+ * Chapter: Part4-3 (confusion matrix).
  *
  * @throws {ShapeError} when `matrix` is not two-dimensional or the labels do not match it.
  * @throws {RangeError} when the matrix is empty or holds an infinite value.

@@ -16,6 +16,8 @@ import { FONT, num, svgDocument, text, textWidth } from "./svg.ts";
 /**
  * Options of {@linkcode imageGrid}.
  *
+ * Chapter: Part4-3 (showing the digits).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -51,6 +53,8 @@ export interface ImageGridOptions {
 /**
  * Draws `images` ([n, height, width], or [n, 784] and other flat forms) in a
  * grid, white on black as matplotlib's `cmap="gray"` shows them.
+ *
+ * Chapter: Part4-3 (showing the digits).
  *
  * @throws {ShapeError} when the image size cannot be told or the labels do not match the images.
  * @throws {RangeError} when there are no images or a pixel is not finite.

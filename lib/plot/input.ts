@@ -14,6 +14,8 @@ import { ShapeError } from "../errors.ts";
  * Anything with a shape and its values in row-major order, such as a `Tensor` on
  * the CPU backend.
  *
+ * Chapter: all exercises (plots).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -33,11 +35,15 @@ export interface TensorLike {
  * Numbers as a plot accepts them: a tensor, a plain or typed array, or nested
  * arrays (of numbers, typed arrays or tensors) for data with more than one
  * dimension.
+ *
+ * Chapter: all exercises (plots).
  */
 export type ArrayInput = TensorLike | ArrayLike<number> | readonly ArrayInput[];
 
 /**
  * Numbers in flat row-major form with their shape.
+ *
+ * Chapter: all exercises (plots).
  *
  * @example
  * ```ts
@@ -57,6 +63,8 @@ export interface Dense {
 /**
  * Whether `value` has the form of a tensor: a `shape` array and a `dataSync` method.
  *
+ * Chapter: all exercises (plots).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -74,6 +82,8 @@ export function isTensorLike(value: unknown): value is TensorLike {
 /**
  * Turns any accepted input into its flat form; `what` names the input in error
  * messages (for example `"linePlot: y"`).
+ *
+ * Chapter: all exercises (plots).
  *
  * @throws {TypeError} when the input is not numbers.
  * @throws {ShapeError} when nested arrays are ragged or a tensor's data does not fill its shape.
@@ -134,6 +144,8 @@ export function toDense(input: ArrayInput, what: string): Dense {
 
 /**
  * A short description of a value of the wrong kind, for error messages.
+ *
+ * Chapter: all exercises (plots).
  *
  * @example
  * ```ts

@@ -20,6 +20,8 @@ import { Axes, num, paddedRange, svgDocument } from "./svg.ts";
 /**
  * One series of a line plot.
  *
+ * Chapter: Part4-2, Part4-3 (loss curves).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -43,6 +45,8 @@ export interface LineSeries {
 
 /**
  * Options of {@linkcode linePlot}.
+ *
+ * Chapter: Part4-2, Part4-3 (loss curves).
  *
  * @example
  * ```ts
@@ -70,6 +74,8 @@ export interface LinePlotOptions {
 /**
  * Draws one or more series as lines: pass the values alone, one series, or a
  * list of series. NaN values leave a gap.
+ *
+ * Chapter: Part4-2, Part4-3 (loss curves).
  *
  * @throws {RangeError} for an empty series, an infinite value, or a value that is not positive on a log axis.
  * @throws {ShapeError} when `x` and `y` differ in length or `y` is not one-dimensional.

@@ -19,6 +19,8 @@ const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
 /**
  * A finished plot.
  *
+ * Chapter: all exercises (plots).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -19,6 +19,8 @@ const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 };
  * Encodes `pixels` (row-major, `channels` bytes per pixel: 1 gray, 2 gray and
  * alpha, 3 RGB, 4 RGBA) as a PNG file.
  *
+ * Chapter: Part4-3 (showing the digits).
+ *
  * @throws {RangeError} when the size or channel count is invalid or `pixels` has the wrong length.
  *
  * @example
@@ -83,6 +85,8 @@ export async function encodePng(
 
 /**
  * The CRC-32 (ISO 3309, as PNG and zlib's `crc32` use) of `bytes`.
+ *
+ * Chapter: Part4-3 (showing the digits).
  *
  * @example
  * ```ts

@@ -18,6 +18,8 @@ import { Axes, paddedRange, svgDocument } from "./svg.ts";
 /**
  * Options of {@linkcode scatter}.
  *
+ * Chapter: Part4-2 (the microchip data).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -44,6 +46,8 @@ export interface ScatterOptions {
 /**
  * Points checked and split into coordinates and class numbers.
  *
+ * Chapter: Part4-2 (the microchip data).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -67,6 +71,8 @@ const CLASS_COLORS = [PALETTE[1], PALETTE[0], ...PALETTE.slice(2)];
 /**
  * Plots the rows of `X` (shape [n, 2]) as points, grouped by the class numbers
  * `y` (n values 0, 1, 2, …; a column [n, 1] works too) when given.
+ *
+ * Chapter: Part4-2 (the microchip data).
  *
  * @throws {ShapeError} when `X` is not [n, 2] or `y` does not have n values.
  * @throws {RangeError} when a coordinate is not finite or a label is not a class number.
@@ -98,6 +104,8 @@ export function scatter(X: ArrayInput, y?: ArrayInput, options: ScatterOptions =
 /**
  * Checks `X` ([n, 2]) and `y` (n class numbers, optional) for the function
  * named `what`, and splits them into columns.
+ *
+ * Chapter: Part4-2 (the microchip data).
  *
  * @example
  * ```ts
@@ -155,6 +163,8 @@ export function classPoints(X: ArrayInput, y: ArrayInput | undefined, what: stri
  * The points of each class as one marker path, with legend entries and the
  * pixel positions the legend should not cover; `labelled` is false when the
  * points came without classes (no legend then).
+ *
+ * Chapter: Part4-2 (the microchip data).
  *
  * @example
  * ```ts

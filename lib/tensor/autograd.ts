@@ -10,7 +10,11 @@
 
 import type { Tensor } from "./tensor.ts";
 
-/** How an op's output was made: its inputs, and how to send its gradient back to them. */
+/**
+ * How an op's output was made: its inputs, and how to send its gradient back to them.
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
+ */
 export interface GradNode {
   /** The op's name, for printing and error messages. */
   readonly op: string;
@@ -28,6 +32,8 @@ let gradEnabled = true;
 /**
  * Whether ops record how to differentiate their outputs (false inside `noGrad`).
  *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -43,6 +49,8 @@ export function isGradEnabled(): boolean {
  * Runs `fn` with gradient recording turned off, like PyTorch's `torch.no_grad()`,
  * and returns its result. Use it for evaluation and for hand-written updates of
  * weights. `fn` must be synchronous: the switch is turned back on when it returns.
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
  *
  * @example
  * ```ts
@@ -66,6 +74,8 @@ export function noGrad<T>(fn: () => T): T {
 /**
  * Marks `out` as made by `op` from `inputs` when any input requires a gradient
  * and recording is on, and returns `out`. Every differentiable op ends with it.
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
  */
 export function record(
   out: Tensor,
@@ -106,6 +116,8 @@ function topologicalOrder(root: Tensor): Tensor[] {
  * Sends `seed` (the gradient of the loss with respect to `root`) back through
  * the recorded ops and adds the result into `.grad` of every leaf tensor that
  * requires a gradient. Gradients accumulate until `zeroGrad()`, as in PyTorch.
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
  */
 export function runBackward(root: Tensor, seed: Tensor): void {
   const grads = new Map<Tensor, Tensor>([[root, seed]]);

@@ -12,10 +12,18 @@
 import type { DType, TypedArray } from "./dtype.ts";
 import type { Shape } from "./shape.ts";
 
-/** A backend's handle to the memory that holds a tensor's elements. */
+/**
+ * A backend's handle to the memory that holds a tensor's elements.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export type Storage = unknown;
 
-/** Element-wise functions of one argument. */
+/**
+ * Element-wise functions of one argument.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export type UnaryOp =
   | "neg"
   | "exp"
@@ -29,7 +37,11 @@ export type UnaryOp =
   | "softplus"
   | "clip"; // params: [min, max]
 
-/** Element-wise functions of two arguments (broadcast). Comparisons give 0 or 1. */
+/**
+ * Element-wise functions of two arguments (broadcast). Comparisons give 0 or 1.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export type BinaryOp =
   | "add"
   | "sub"
@@ -44,10 +56,18 @@ export type BinaryOp =
   | "le"
   | "eq";
 
-/** Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties). */
+/**
+ * Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties).
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
 
-/** Sizes and flags of a (batched) matrix product; see {@linkcode Backend.matmul}. */
+/**
+ * Sizes and flags of a (batched) matrix product; see {@linkcode Backend.matmul}.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export interface MatmulSpec {
   /** Number of independent products (1 for a plain 2-D matmul). */
   batch: number;
@@ -63,7 +83,11 @@ export interface MatmulSpec {
   transB: boolean;
 }
 
-/** A strided window onto storage: which element `index` maps to. */
+/**
+ * A strided window onto storage: which element `index` maps to.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export interface View {
   /** Element strides per axis (0 repeats along an axis). */
   strides: readonly number[];
@@ -71,7 +95,11 @@ export interface View {
   offset: number;
 }
 
-/** The primitives a backend implements. */
+/**
+ * The primitives a backend implements.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export interface Backend {
   /** The backend's name, as `getBackend()` reports it. */
   readonly name: "cpu" | "webgpu";

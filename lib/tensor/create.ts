@@ -11,7 +11,11 @@ import { currentBackend } from "./select_backend.ts";
 import { checkShape, describe, formatShape, sizeOf } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
 
-/** Options for making a tensor. */
+/**
+ * Options for making a tensor.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export interface TensorOptions {
   /** The element type (default `float32`, or the typed array's own type). */
   dtype?: DType;
@@ -19,19 +23,31 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** Options for `tensor()`: a shape can be given for flat data. */
+/**
+ * Options for `tensor()`: a shape can be given for flat data.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export interface FromDataOptions extends TensorOptions {
   /** The shape to give flat data (a typed array or a flat list). */
   shape?: readonly number[];
 }
 
-/** Options for random tensors. */
+/**
+ * Options for random tensors.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export interface RandomOptions extends TensorOptions {
   /** The generator to draw from (default: the global one that `manualSeed` seeds). */
   generator?: Generator;
 }
 
-/** Typed arrays `tensor()` accepts; those not of a tensor dtype are converted (uint8 to float32). */
+/**
+ * Typed arrays `tensor()` accepts; those not of a tensor dtype are converted (uint8 to float32).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type TypedArrayInput =
   | TypedArray
   | Uint8Array
@@ -41,7 +57,11 @@ export type TypedArrayInput =
   | Uint16Array
   | Uint32Array;
 
-/** Nested arrays of numbers (or booleans, read as 0 and 1). */
+/**
+ * Nested arrays of numbers (or booleans, read as 0 and 1).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type NestedInput = number | boolean | readonly NestedInput[];
 
 function make(data: TypedArray, shape: readonly number[], options: TensorOptions): Tensor {
@@ -99,6 +119,8 @@ function flattenInto(
  * `shape` for flat data). The default dtype is float32; a typed array keeps its
  * own type unless `dtype` is given.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -153,6 +175,8 @@ function filled(shapeIn: readonly number[], value: number, options: TensorOption
 /**
  * A tensor of zeros.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -167,6 +191,8 @@ export function zeros(shape: readonly number[], options: TensorOptions = {}): Te
 /**
  * A tensor of ones.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -180,6 +206,8 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 
 /**
  * A tensor filled with `value`.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -198,6 +226,8 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
 /**
  * A tensor of zeros with the shape and dtype of `like`.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -212,6 +242,8 @@ export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
 /**
  * A tensor of ones with the shape and dtype of `like`.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -225,6 +257,8 @@ export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
 
 /**
  * The identity matrix (`n` rows, `m` columns, default `m = n`).
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -243,6 +277,8 @@ export function eye(n: number, m: number = n, options: TensorOptions = {}): Tens
 /**
  * Evenly spaced values in `[start, stop)` with `step`, as NumPy's `arange`:
  * `arange(5)` is 0..4. All-integer arguments give int32, others float32.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -276,6 +312,8 @@ export function arange(
 /**
  * `num` evenly spaced values from `start` to `stop` inclusive, computed as
  * NumPy's `linspace` does (so the values agree to the last bit in float64).
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -313,6 +351,8 @@ function randomArray(shapeIn: readonly number[], options: RandomOptions, op: str
  * Uniform random values in [0, 1): the same stream as NumPy's
  * `np.random.rand` after `np.random.seed` / `manualSeed`.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -331,6 +371,8 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
  * Standard normal random values: the same stream as NumPy's
  * `np.random.randn` after `np.random.seed` / `manualSeed`.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -348,6 +390,8 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 /**
  * Random integers in `[low, high)`, as NumPy's `np.random.randint` (default
  * dtype int32).
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -375,6 +419,8 @@ export function randint(
  * zeros with a 1 at `c` (the book's 独热编码). Labels: an int32 tensor or an array.
  * A label outside the classes is a RangeError, except for labels in a GPU
  * tensor, which are not read back: there it gives a row of zeros.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts

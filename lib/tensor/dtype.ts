@@ -4,20 +4,38 @@
  * @module
  */
 
-/** The element types a tensor can hold: `float32` (the default), `float64`, `int32`. */
+/**
+ * The element types a tensor can hold: `float32` (the default), `float64`, `int32`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type DType = "float32" | "float64" | "int32";
 
-/** The typed array that stores a tensor's elements. */
+/**
+ * The typed array that stores a tensor's elements.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-/** The typed array that stores floating-point elements. */
+/**
+ * The typed array that stores floating-point elements.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type FloatArray = Float32Array | Float64Array;
 
-/** The dtypes, in order of promotion (a binary op takes the later of its two). */
+/**
+ * The dtypes, in order of promotion (a binary op takes the later of its two).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
 
 /**
  * Checks that `dtype` names a known dtype and returns it.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -37,6 +55,8 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
 
 /**
  * Allocates a zero-filled typed array of `size` elements for `dtype`.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -59,6 +79,8 @@ export function allocArray(dtype: DType, size: number): TypedArray {
 /**
  * The dtype a typed array holds.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -75,6 +97,8 @@ export function dtypeOf(array: TypedArray): DType {
 /**
  * The dtype of a binary op's result: the wider of the two (int32 < float32 < float64).
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -86,7 +110,11 @@ export function promote(a: DType, b: DType): DType {
   return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
 }
 
-/** Whether `dtype` is a floating-point type. */
+/**
+ * Whether `dtype` is a floating-point type.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function isFloat(dtype: DType): boolean {
   return dtype !== "int32";
 }

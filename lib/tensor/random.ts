@@ -133,6 +133,8 @@ function temper(y: number): number {
  * (MT19937): `new Generator(s)` draws exactly what `np.random.RandomState(s)`
  * draws, and `g.seed(s)` is `np.random.seed(s)`.
  *
+ * Chapter: 4.6 tensors; np.random.seed as in Part4-2 and Part4-3.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -482,6 +484,8 @@ const defaultGen: Generator = new Generator();
  * `torch.manual_seed(seed)`: afterwards the default generator draws what
  * NumPy draws after `np.random.seed(seed)`.
  *
+ * Chapter: 4.6 tensors; np.random.seed as in Part4-2 and Part4-3.
+ *
  * @param seed An integer in [0, 2**32 - 1]; a non-integer is a TypeError,
  *   an integer out of range a RangeError.
  *
@@ -512,6 +516,8 @@ export function manualSeed(seed: number): void {
  * The module's default generator, used wherever no generator is passed. At
  * load it is seeded from `crypto.getRandomValues`, like NumPy's unseeded
  * state; `manualSeed` reseeds it.
+ *
+ * Chapter: 4.6 tensors; np.random.seed as in Part4-2 and Part4-3.
  *
  * @example
  * ```ts

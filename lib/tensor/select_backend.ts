@@ -17,7 +17,11 @@ import { CpuBackend } from "./cpu/backend.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 import { describeAdapter, isSoftwareAdapter, probeAdapter } from "./webgpu/device.ts";
 
-/** The names `setBackend` accepts. */
+/**
+ * The names `setBackend` accepts.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export type BackendName = "cpu" | "webgpu" | "auto";
 
 const NAMES: readonly string[] = ["cpu", "webgpu", "auto"];
@@ -26,7 +30,11 @@ const cpu = new CpuBackend();
 let current: Backend = cpu;
 let gpu: Promise<WebGpuBackend> | null = null;
 
-/** The backend that new tensors are made on. */
+/**
+ * The backend that new tensors are made on.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
 export function currentBackend(): Backend {
   return current;
 }
@@ -128,6 +136,8 @@ async function chooseAuto(): Promise<Backend> {
  * The promise settles when the backend is ready. Tensors stay on the backend
  * they were made on.
  *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -162,6 +172,8 @@ export async function setBackend(name: BackendName): Promise<void> {
 
 /**
  * The name of the backend in use.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
  *
  * @example
  * ```ts

@@ -6,16 +6,26 @@
 
 import { ShapeError } from "../errors.ts";
 
-/** A tensor's shape: one non-negative integer size per axis. */
+/**
+ * A tensor's shape: one non-negative integer size per axis.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type Shape = readonly number[];
 
-/** Writes a shape as `[3,2]`, the form every error message uses. */
+/**
+ * Writes a shape as `[3,2]`, the form every error message uses.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(",")}]`;
 }
 
 /**
  * The number of elements of a shape (1 for a 0-d shape).
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -30,7 +40,11 @@ export function sizeOf(shape: Shape): number {
   return size;
 }
 
-/** Checks that `shape` is an array of non-negative integers and returns a copy. */
+/**
+ * Checks that `shape` is an array of non-negative integers and returns a copy.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function checkShape(shape: unknown, where: string): number[] {
   if (!Array.isArray(shape)) {
     throw new TypeError(`${where}: expected a shape (an array of sizes), found ${describe(shape)}`);
@@ -48,7 +62,11 @@ export function checkShape(shape: unknown, where: string): number[] {
   return [...shape];
 }
 
-/** Row-major (C-order) strides of a contiguous tensor, in elements. */
+/**
+ * Row-major (C-order) strides of a contiguous tensor, in elements.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let stride = 1;
@@ -59,7 +77,11 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** Whether two shapes are equal. */
+/**
+ * Whether two shapes are equal.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -67,6 +89,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /**
  * The shape two shapes broadcast to under NumPy's rules: align on the right;
  * sizes must be equal or one of them 1.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -95,6 +119,8 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 /**
  * Strides that read a tensor of `shape` as if it had the larger shape `target`
  * (stride 0 along broadcast axes).
+ *
+ * Chapter: 4.6 tensors (张量).
  */
 export function broadcastStrides(shape: Shape, target: Shape): number[] {
   const own = stridesOf(shape);
@@ -105,7 +131,11 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   });
 }
 
-/** Turns a possibly negative axis into an index in `[0, ndim)`, or throws a RangeError. */
+/**
+ * Turns a possibly negative axis into an index in `[0, ndim)`, or throws a RangeError.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   if (!Number.isInteger(axis)) {
     throw new TypeError(`${op}: expected an integer axis, found ${describe(axis)}`);
@@ -121,7 +151,11 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
   return a;
 }
 
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function describe(value: unknown): string {
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
   if (typeof value === "string") return JSON.stringify(value);

@@ -21,10 +21,18 @@ import { logSoftmax, softmax } from "./ops/softmax.ts";
 import { astype } from "./ops/astype.ts";
 import { broadcastTo } from "./ops/broadcast.ts";
 
-/** A nested array of numbers, as `toArray()` returns it (a number for a 0-d tensor). */
+/**
+ * A nested array of numbers, as `toArray()` returns it (a number for a 0-d tensor).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export type NestedArray = number | NestedArray[];
 
-/** Options of the variance and standard deviation. */
+/**
+ * Options of the variance and standard deviation.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export interface VarOptions {
   /** Delta degrees of freedom: divide by `n - ddof` (NumPy's default 0; pandas' 1). */
   ddof?: number;
@@ -36,6 +44,8 @@ export interface VarOptions {
  * An n-dimensional array of numbers on a backend, row-major and contiguous.
  * Make one with `tensor`, `zeros`, `randn` and the like; its methods return new
  * tensors and never change it.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -639,6 +649,8 @@ function collectTensors(value: unknown, found: Set<Tensor>, seen = new Set<unkno
  * the forward pass: the graph's intermediate tensors are freed when it ends,
  * and so is every `.grad` it made that is not returned.
  *
+ * Chapter: 4.6 tensors (张量).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -690,6 +702,8 @@ export function tidy<T>(fn: () => T): T {
 /**
  * Marks `tensor` to survive every `tidy` it was made in (state a loop keeps
  * from one step to the next), and returns it.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts

@@ -15,6 +15,8 @@ import type { Tensor } from "../tensor/mod.ts";
  * reader counts the lines of a file), and the column's name when `columns`
  * gives it. `what` names the data in the message.
  *
+ * Chapter: the exercise scripts (checking the data before training).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -12,6 +12,8 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 /**
  * The fraction of predictions equal to the labels, counted exactly.
  *
+ * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -32,7 +34,11 @@ export function accuracy(predictions: Tensor, labels: Tensor): number {
   return p.length === 0 ? NaN : right / p.length;
 }
 
-/** The metrics of a training run, as `metrics.json` holds them. */
+/**
+ * The metrics of a training run, as `metrics.json` holds them.
+ *
+ * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
+ */
 export interface Metrics {
   /** The loss of each epoch, computed after the forward pass and before the update. */
   loss: number[];
@@ -46,7 +52,11 @@ export interface Metrics {
   [key: string]: unknown;
 }
 
-/** Writes `metrics` to `path` as JSON, atomically. */
+/**
+ * Writes `metrics` to `path` as JSON, atomically.
+ *
+ * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
+ */
 export async function writeMetrics(path: string, metrics: Metrics): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(metrics, null, 1) + "\n");
 }
@@ -54,6 +64,8 @@ export async function writeMetrics(path: string, metrics: Metrics): Promise<void
 /**
  * The confusion matrix: entry [t][p] counts the samples of true class `t`
  * predicted as `p`.
+ *
+ * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
  *
  * @example
  * ```ts

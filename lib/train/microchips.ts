@@ -15,7 +15,11 @@ import { checkFinite } from "./finite.ts";
 /** The names of the input columns, for messages. */
 const COLUMNS = ["x1", "x2"];
 
-/** The prepared data and where it came from. */
+/**
+ * The prepared data and where it came from.
+ *
+ * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
+ */
 export interface Microchips {
   /** The z-scored inputs, [118, 2]. */
   X: Tensor;
@@ -25,7 +29,11 @@ export interface Microchips {
   source: string;
 }
 
-/** Options of `loadMicrochips`. */
+/**
+ * Options of `loadMicrochips`.
+ *
+ * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
+ */
 export interface MicrochipsOptions {
   /** A path or URL to read instead of the data set's own URLs. */
   data?: string;
@@ -44,6 +52,8 @@ export interface MicrochipsOptions {
  * meaningless are refused here, before it starts: a cell that is not a finite
  * number (by line and column), a column with one value in every row (its
  * z-score divides by 0), a label other than 0 or 1.
+ *
+ * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
  */
 export async function loadMicrochips(options: MicrochipsOptions): Promise<Microchips> {
   const { data, dtype, offlineFallback } = options;

@@ -5,7 +5,11 @@
  * @module
  */
 
-/** A running progress bar. */
+/**
+ * A running progress bar.
+ *
+ * Chapter: the exercise scripts (training progress).
+ */
 export interface EpochProgress {
   /** Reports that `done` of the total steps are finished, with a status text (e.g. the loss). */
   update(done: number, status?: string): void;
@@ -15,6 +19,8 @@ export interface EpochProgress {
 
 /**
  * One line of the bar: `label [#####-----]  50% 2500/5000 status`.
+ *
+ * Chapter: the exercise scripts (training progress).
  *
  * @example
  * ```ts
@@ -40,6 +46,8 @@ export function formatEpochProgress(
 /**
  * A progress bar for `total` steps on standard error, redrawn at most ten
  * times a second; silent when standard error is not a terminal.
+ *
+ * Chapter: the exercise scripts (training progress).
  */
 export function epochProgress(label: string, total: number): EpochProgress {
   const enabled = Deno.stderr.isTerminal();

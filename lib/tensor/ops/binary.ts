@@ -15,14 +15,22 @@ import { astype } from "./astype.ts";
 import { unbroadcast } from "./broadcast.ts";
 import { log } from "./unary.ts";
 
-/** A 0-d tensor holding `value` on `like`'s backend, in `dtype`. */
+/**
+ * A 0-d tensor holding `value` on `like`'s backend, in `dtype`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function scalar(value: number, dtype: DType, like: Tensor): Tensor {
   const data = allocArray(dtype, 1);
   data[0] = value;
   return new Tensor(like.backend.fromArray(data), [], dtype, like.backend);
 }
 
-/** A tensor of `like`'s shape, dtype and backend filled with `value`. */
+/**
+ * A tensor of `like`'s shape, dtype and backend filled with `value`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function fullLike(like: Tensor, value: number): Tensor {
   const data = allocArray(like.dtype, like.size);
   data.fill(value);
@@ -59,7 +67,11 @@ function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dt
   return new Tensor(storage, shape, dtype, a.backend);
 }
 
-/** `a + b`. */
+/**
+ * `a + b`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function add(aValue: Tensor, bValue: Tensor | number): Tensor {
   const [a, b, shape] = align(aValue, bValue, "add");
   return record(apply("add", a, b, shape), "add", [a, b], (g) => [
@@ -68,7 +80,11 @@ export function add(aValue: Tensor, bValue: Tensor | number): Tensor {
   ]);
 }
 
-/** `a - b`. */
+/**
+ * `a - b`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function sub(aValue: Tensor, bValue: Tensor | number): Tensor {
   const [a, b, shape] = align(aValue, bValue, "sub");
   return record(apply("sub", a, b, shape), "sub", [a, b], (g) => [
@@ -77,7 +93,11 @@ export function sub(aValue: Tensor, bValue: Tensor | number): Tensor {
   ]);
 }
 
-/** `a * b`: d(ab)/da = b, d(ab)/db = a. */
+/**
+ * `a * b`: d(ab)/da = b, d(ab)/db = a.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function mul(aValue: Tensor, bValue: Tensor | number): Tensor {
   const [a, b, shape] = align(aValue, bValue, "mul");
   return record(apply("mul", a, b, shape), "mul", [a, b], (g) => [
@@ -86,7 +106,11 @@ export function mul(aValue: Tensor, bValue: Tensor | number): Tensor {
   ]);
 }
 
-/** `a / b` (int32 / int32 gives float32): d/da = 1/b, d/db = -a/b² = -out/b. */
+/**
+ * `a / b` (int32 / int32 gives float32): d/da = 1/b, d/db = -a/b² = -out/b.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
   let [a, b, shape] = align(aValue, bValue, "div");
   if (!isFloat(a.dtype)) [a, b] = [astype(a, "float32"), astype(b, "float32")];
@@ -97,7 +121,11 @@ export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
   ]);
 }
 
-/** `a ** b`: d/da = b·a^(b-1), d/db = a^b·ln a. */
+/**
+ * `a ** b`: d/da = b·a^(b-1), d/db = a^b·ln a.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function pow(aValue: Tensor, bValue: Tensor | number): Tensor {
   const [a, b, shape] = align(aValue, bValue, "pow");
   const out = apply("pow", a, b, shape);
@@ -122,17 +150,29 @@ function extremum(op: "maximum" | "minimum", aValue: Tensor, bValue: Tensor | nu
   });
 }
 
-/** The larger of `a` and `b`, element-wise. */
+/**
+ * The larger of `a` and `b`, element-wise.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function maximum(a: Tensor, b: Tensor | number): Tensor {
   return extremum("maximum", a, b);
 }
 
-/** The smaller of `a` and `b`, element-wise. */
+/**
+ * The smaller of `a` and `b`, element-wise.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function minimum(a: Tensor, b: Tensor | number): Tensor {
   return extremum("minimum", a, b);
 }
 
-/** A comparison: 1 where it holds, else 0, in the operands' dtype. Not differentiable. */
+/**
+ * A comparison: 1 where it holds, else 0, in the operands' dtype. Not differentiable.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function compare(
   op: "gt" | "lt" | "ge" | "le" | "eq",
   aValue: Tensor,
@@ -145,6 +185,8 @@ export function compare(
 /**
  * `a` where `condition` is non-zero, else `b`, with broadcasting (NumPy's
  * `np.where(condition, a, b)`). The gradient flows to the side that was picked.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts

@@ -36,6 +36,8 @@ function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
  * The matrix product of `a` and `b` (NumPy's `a @ b`). Gradients:
  * dA = dOut · Bᵀ and dB = Aᵀ · dOut (book 4.5), summed over broadcast batches.
  *
+ * Chapter: 4.2 one hidden layer (a layer as one matrix product).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

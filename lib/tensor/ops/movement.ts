@@ -14,7 +14,11 @@ import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { promote } from "../dtype.ts";
 
-/** The same elements in another shape (no copy). One size may be -1, inferred from the rest. */
+/**
+ * The same elements in another shape (no copy). One size may be -1, inferred from the rest.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function reshape(x: Tensor, shapeIn: readonly number[]): Tensor {
   if (!Array.isArray(shapeIn)) {
     throw new TypeError(
@@ -53,7 +57,11 @@ export function reshape(x: Tensor, shapeIn: readonly number[]): Tensor {
   return record(out, "reshape", [x], (g) => [reshape(g, x.shape)]);
 }
 
-/** Axes `startAxis..endAxis` (inclusive) merged into one, as PyTorch's `flatten`. */
+/**
+ * Axes `startAxis..endAxis` (inclusive) merged into one, as PyTorch's `flatten`.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const start = normalizeAxis(startAxis, x.ndim, "flatten");
@@ -78,7 +86,11 @@ function strided(x: Tensor, shape: Shape, strides: readonly number[], offset: nu
   return new Tensor(out, shape, x.dtype, x.backend);
 }
 
-/** `x` with its axes permuted to `axes` (reversed by default); the gradient is permuted back. */
+/**
+ * `x` with its axes permuted to `axes` (reversed by default); the gradient is permuted back.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   const perm = axes === undefined
     ? x.shape.map((_, i) => x.ndim - 1 - i)
@@ -103,7 +115,11 @@ function bound(i: number, size: number): number {
   return Math.min(Math.max(i < 0 ? i + size : i, 0), size);
 }
 
-/** Entries `start..end` (exclusive) along `axis`; the gradient is zero outside them. */
+/**
+ * Entries `start..end` (exclusive) along `axis`; the gradient is zero outside them.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor {
   if (x.ndim === 0) throw new RangeError("slice: cannot slice a 0-d tensor");
   const ax = normalizeAxis(axis, x.ndim, "slice");
@@ -129,7 +145,11 @@ export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor 
   });
 }
 
-/** Entry `index` of the first axis, with that axis removed (`x[i]` in NumPy). */
+/**
+ * Entry `index` of the first axis, with that axis removed (`x[i]` in NumPy).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
 export function at(x: Tensor, index: number): Tensor {
   const size = x.shape[0];
   if (x.ndim === 0 || !Number.isInteger(index) || index < -size || index >= size) {
@@ -162,6 +182,8 @@ function indexTensor(x: Tensor, indices: Tensor | readonly number[]): Tensor {
  * The entries at `indices` along `axis` (NumPy's `take`): the result's shape is
  * `x.shape` with axis `axis` replaced by the indices' shape. The gradient adds
  * back into the rows that were picked, once per pick.
+ *
+ * Chapter: 4.6 tensors (张量).
  */
 export function take(x: Tensor, indicesIn: Tensor | readonly number[], axis?: number): Tensor {
   if (axis === undefined) return take(reshape(x, [x.size]), indicesIn, 0);
@@ -185,6 +207,8 @@ export function take(x: Tensor, indicesIn: Tensor | readonly number[], axis?: nu
 /**
  * Tensors joined along an existing axis. Their shapes must agree on the other
  * axes; dtypes are promoted to the widest.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
@@ -243,6 +267,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /**
  * Tensors of one shape stacked along a new axis.
+ *
+ * Chapter: 4.6 tensors (张量).
  *
  * @example
  * ```ts
