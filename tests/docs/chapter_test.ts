@@ -18,8 +18,9 @@ Deno.test("every exported name's doc comment names its chapter section", async (
   }).output();
   assert(code === 0, new TextDecoder().decode(stderr));
   const json = JSON.parse(new TextDecoder().decode(stdout));
-  const symbols: DocSymbol[] = Object.values(json.nodes as Record<string, { symbols: DocSymbol[] }>)[0]
-    .symbols;
+  const symbols: DocSymbol[] =
+    Object.values(json.nodes as Record<string, { symbols: DocSymbol[] }>)[0]
+      .symbols;
   const missing: string[] = [];
   const walk = (list: DocSymbol[], prefix: string) => {
     for (const symbol of list) {
