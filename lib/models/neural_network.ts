@@ -8,7 +8,7 @@
  */
 
 import { type DType, type Generator, type Tensor, zeros } from "../tensor/mod.ts";
-import { normalWeights } from "./init.ts";
+import { descend, normalWeights } from "./weights.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 
@@ -199,11 +199,7 @@ export class NeuralNetwork {
 
   /** One step of gradient descent: each weight moves by `-learningRate` times its gradient. */
   backward(X: Tensor, y: Tensor, learningRate: number): void {
-    const g = this.gradients(X, y);
-    this.weights1 = this.weights1.sub(g.weights1.mul(learningRate));
-    this.bias1 = this.bias1.sub(g.bias1.mul(learningRate));
-    this.weights2 = this.weights2.sub(g.weights2.mul(learningRate));
-    this.bias2 = this.bias2.sub(g.bias2.mul(learningRate));
+    Object.assign(this, descend(this.weights(), this.gradients(X, y), learningRate));
   }
 
   /**

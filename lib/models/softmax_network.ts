@@ -19,7 +19,7 @@
  */
 
 import { type DType, type Generator, type Tensor, zeros } from "../tensor/mod.ts";
-import { normalWeights } from "./init.ts";
+import { descend, normalWeights } from "./weights.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 import type { NeuralNetworkWeights } from "./neural_network.ts";
@@ -182,11 +182,7 @@ export class SoftmaxNetwork {
 
   /** One step of gradient descent with the gradients of the last `forward(X)`. */
   backward(X: Tensor, y: Tensor, learningRate: number): void {
-    const g = this.gradients(X, y);
-    this.weights1 = this.weights1.sub(g.weights1.mul(learningRate));
-    this.bias1 = this.bias1.sub(g.bias1.mul(learningRate));
-    this.weights2 = this.weights2.sub(g.weights2.mul(learningRate));
-    this.bias2 = this.bias2.sub(g.bias2.mul(learningRate));
+    Object.assign(this, descend(this.weights(), this.gradients(X, y), learningRate));
   }
 
   /**
