@@ -17,6 +17,17 @@ import { DataFormatError } from "../errors.ts";
  * The magic number of an IDX file of images: unsigned bytes (0x08) in 3 dimensions (count, rows, cols).
  *
  * Chapter: Part4-3 (MNIST's IDX files).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IDX_IMAGES, readIdx } from "@handson/nn";
+ * // A 1×2×2 image file: magic, count, rows, cols (big-endian), then the pixels.
+ * const bytes = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]);
+ * const file = await readIdx(bytes);
+ * assert.equal(file.magic, IDX_IMAGES);
+ * assert.deepEqual(file.dims, [1, 2, 2]);
+ * ```
  */
 export const IDX_IMAGES = 0x00000803;
 
@@ -24,6 +35,15 @@ export const IDX_IMAGES = 0x00000803;
  * The magic number of an IDX file of labels: unsigned bytes (0x08) in 1 dimension (count).
  *
  * Chapter: Part4-3 (MNIST's IDX files).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { IDX_LABELS, readIdx } from "@handson/nn";
+ * const file = await readIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * assert.equal(file.magic, IDX_LABELS);
+ * assert.deepEqual([...file.data], [7, 2, 1]);
+ * ```
  */
 export const IDX_LABELS = 0x00000801;
 

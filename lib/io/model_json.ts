@@ -188,6 +188,17 @@ export async function saveModelJson(net: BookWeights, path: string): Promise<voi
  * URL. Errors name the file (and the key that is wrong).
  *
  * Chapter: Part4-1, Part4-2 (model.json).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModelJson, tensor } from "@handson/nn";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, '{"weights1": [[1], [2]], "bias1": [[0]], "weights2": [[3]], "bias2": [[-1]]}');
+ * const net = await loadModelJson(path);
+ * assert.deepEqual(net.sizes, [2, 1, 1]);
+ * assert.deepEqual(net.predict(tensor([[5, 5], [-5, -5]])).toArray(), [[1], [0]]);
+ * ```
  */
 export async function loadModelJson(
   pathOrUrl: string | URL,

@@ -56,6 +56,15 @@ export interface Metrics {
  * Writes `metrics` to `path` as JSON, atomically.
  *
  * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeMetrics } from "@handson/nn";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await writeMetrics(path, { loss: [0.69, 0.5], accuracy: 0.75, epochs: 2, seconds: 0.1 });
+ * assert.deepEqual(JSON.parse(await Deno.readTextFile(path)).loss, [0.69, 0.5]);
+ * ```
  */
 export async function writeMetrics(path: string, metrics: Metrics): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(metrics, null, 1) + "\n");

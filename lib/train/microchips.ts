@@ -54,6 +54,17 @@ export interface MicrochipsOptions {
  * z-score divides by 0), a label other than 0 or 1.
  *
  * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadMicrochips } from "@handson/nn";
+ * // From NN_DATA_DIR, the cache or the URL; offline, the synthetic rings of the same shape.
+ * const { X, y } = await loadMicrochips({ dtype: "float64", offlineFallback: true });
+ * assert.deepEqual([X.shape, y.shape], [[118, 2], [118, 1]]);
+ * assert.ok(Math.abs(X.mean(0).at(0).item()) < 1e-12); // z-scored: mean 0 …
+ * assert.ok(Math.abs(X.std(0, { ddof: 1 }).at(0).item() - 1) < 1e-12); // … and std 1
+ * ```
  */
 export async function loadMicrochips(options: MicrochipsOptions): Promise<Microchips> {
   const { data, dtype, offlineFallback } = options;

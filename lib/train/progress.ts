@@ -48,6 +48,16 @@ export function formatEpochProgress(
  * times a second; silent when standard error is not a terminal.
  *
  * Chapter: the exercise scripts (training progress).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { epochProgress, formatEpochProgress } from "@handson/nn";
+ * const bar = epochProgress("Training", 3);
+ * for (let step = 1; step <= 3; step++) bar.update(step, `loss ${(1 / step).toFixed(2)}`);
+ * bar.finish(); // draws on a terminal only; its last line is:
+ * assert.equal(formatEpochProgress("Training", 3, 3, "loss 0.33", 4), "Training [####] 100% 3/3 loss 0.33");
+ * ```
  */
 export function epochProgress(label: string, total: number): EpochProgress {
   const enabled = Deno.stderr.isTerminal();
