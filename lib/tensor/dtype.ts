@@ -4,6 +4,8 @@
  * @module
  */
 
+import { float32Array, float64Array, int32Array } from "./slab.ts";
+
 /**
  * The element types a tensor can hold: `float32` (the default), `float64`, `int32`.
  *
@@ -54,7 +56,8 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
 }
 
 /**
- * Allocates a zero-filled typed array of `size` elements for `dtype`.
+ * Allocates a zero-filled typed array of `size` elements for `dtype` (a small
+ * one is a view on a shared slab: see `slab.ts`).
  *
  * Chapter: 4.6 tensors (张量).
  *
@@ -68,11 +71,11 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
 export function allocArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case "float32":
-      return new Float32Array(size);
+      return float32Array(size);
     case "float64":
-      return new Float64Array(size);
+      return float64Array(size);
     case "int32":
-      return new Int32Array(size);
+      return int32Array(size);
   }
 }
 
