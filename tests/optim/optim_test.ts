@@ -152,3 +152,30 @@ Deno.test("optimisers refuse bad options and bad parameter lists", () => {
     'parameter 0 must be a leaf tensor, found a tensor made by the op "mul"',
   );
 });
+
+Deno.test("Adam's one-pass step on the CPU gives the bits of the element-wise ops", () => {
+  // 70,001 elements: more than one block of the WebAssembly kernel, and a tail
+  // shorter than a vector. The reference is the textbook formula as tensor ops.
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const weightDecay of [0, 0.01]) {
+      const n = 70001;
+      nn.manualSeed(3);
+      const p = nn.randn([n], { dtype, requiresGrad: true });
+      const opt = new nn.optim.Adam([p], { lr: 0.01, weightDecay });
+      let [ref, m, v] = [p.detach(), nn.zeros([n], { dtype }), nn.zeros([n], { dtype })];
+      for (let t = 1; t <= 3; t++) {
+        const grad = nn.randn([n], { dtype }).mul(t);
+        p.grad = grad;
+        opt.step();
+        const g = weightDecay === 0 ? grad : grad.add(ref.mul(weightDecay));
+        m = m.mul(0.9).add(g.mul(1 - 0.9));
+        v = v.mul(0.999).add(g.mul(1 - 0.999).mul(g));
+        const denom = v.sqrt().div(Math.sqrt(1 - 0.999 ** t)).add(1e-8);
+        ref = ref.add(m.mul(-0.01 / (1 - 0.9 ** t)).div(denom));
+        const [got, want] = [p.dataSync(), ref.dataSync()];
+        const differ = got.findIndex((x, i) => !Object.is(x, want[i]));
+        assertEquals(differ, -1, `${dtype}, weight decay ${weightDecay}, step ${t}`);
+      }
+    }
+  }
+});

@@ -6,6 +6,7 @@
  */
 
 import type {
+  AdamConstants,
   Backend,
   BinaryOp,
   MatmulSpec,
@@ -19,6 +20,8 @@ import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { matmul } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
 import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
+import { wasmAdam } from "./wasm/adam.ts";
+import { adamLoop } from "./adam.ts";
 
 type Unary = (x: number, p: readonly number[]) => number;
 type Binary = (a: number, b: number) => number;
@@ -429,6 +432,22 @@ export class CpuBackend implements Backend {
       ] as const;
       if (!wasmMatmul(...args)) matmul(...args);
     }
+    return out;
+  }
+
+  /** One Adam step: the WebAssembly kernel where it runs, else the TypeScript loop. */
+  adam(
+    param: Storage,
+    grad: Storage,
+    m: Storage,
+    v: Storage,
+    size: number,
+    dtype: DType,
+    c: AdamConstants,
+  ): Storage {
+    const out = allocArray(dtype, size) as FloatArray;
+    const [p, g, mm, vv] = [param, grad, m, v] as FloatArray[];
+    if (!wasmAdam(p, g, mm, vv, out, c)) adamLoop(p, g, mm, vv, out, c);
     return out;
   }
 

@@ -50,6 +50,7 @@ import {
   v128,
 } from "./assembler.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
+import { adamKernels } from "./kernels_adam.ts";
 
 /** The float types the kernels come in. */
 export type KernelDType = "f32" | "f64";
@@ -545,6 +546,7 @@ export function buildKernels(options: KernelOptions = {}): Uint8Array<ArrayBuffe
     gemm(m, dtype, options.relaxed ?? true);
   }
   elementwiseKernels(m);
+  adamKernels(m);
   return m.bytes();
 }
 
