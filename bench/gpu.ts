@@ -21,6 +21,7 @@ import { SoftmaxNetwork } from "../lib/models/softmax_network.ts";
 import { readMnist } from "../lib/data/datasets.ts";
 import { batches } from "../lib/data/batches.ts";
 import { MnistData } from "../lib/data/transforms.ts";
+import { fill } from "./operands.ts";
 
 const args = Deno.args;
 const all = args.includes("--all");
@@ -40,11 +41,8 @@ console.log(
 );
 await nn.setBackend("cpu");
 
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = ((i * 7919 + seed) % 2000) / 1000 - 1;
-  return out;
-}
+/** Deterministic values in [-1, 1). */
+const values = (size: number, seed: number) => fill(new Float32Array(size), seed);
 
 /** The best of `runs` timings of `fn` (seconds), after one untimed warm-up. */
 async function best(runs: number, fn: () => Promise<void>): Promise<number> {

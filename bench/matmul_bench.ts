@@ -12,6 +12,7 @@
  */
 
 import { matmul } from "../lib/tensor/cpu/matmul.ts";
+import { fill } from "./operands.ts";
 
 /** m×k·k×n, with how many timed runs (and warm-up runs) the big ones get. */
 const SHAPES = [
@@ -20,11 +21,6 @@ const SHAPES = [
   { m: 60000, k: 784, n: 128, runs: 2, warmup: 1 },
 ];
 const TYPES = [Float32Array, Float64Array];
-
-/** Deterministic operands in [-1, 1), cheap to make even at 47 million elements. */
-function fill(array: Float32Array | Float64Array, seed: number): void {
-  for (let i = 0; i < array.length; i++) array[i] = ((i * 7919 + seed) % 2000) / 1000 - 1;
-}
 
 for (const { m, k, n, runs, warmup } of SHAPES) {
   for (const Type of TYPES) {

@@ -12,6 +12,7 @@
  */
 
 import { matmul } from "../lib/tensor/cpu/matmul.ts";
+import { matmulOperands } from "./operands.ts";
 
 type DTypeName = "float32" | "float64";
 interface Shape {
@@ -63,9 +64,7 @@ function timeOurs(): Map<string, number> {
     const Type = ARRAY[dtype];
     for (const shape of SHAPES) {
       const { m, k, n } = shape;
-      const a = new Type(m * k), b = new Type(k * n), out = new Type(m * n);
-      for (let i = 0; i < a.length; i++) a[i] = ((i * 7919) % 2000) / 1000 - 1;
-      for (let i = 0; i < b.length; i++) b[i] = ((i * 104729) % 2000) / 1000 - 1;
+      const { a, b, out } = matmulOperands(Type, m, k, n);
       times.set(
         `${dtype} ${m} ${k} ${n}`,
         bestOf(runsFor(shape), () => {

@@ -33,6 +33,7 @@ import { datasets } from "../lib/data/datasets.ts";
 import { batches } from "../lib/data/batches.ts";
 import { SoftmaxNetwork } from "../lib/models/softmax_network.ts";
 import { Adam } from "../lib/optim/adam.ts";
+import { matmulOperands } from "./operands.ts";
 
 const root = new URL("../", import.meta.url);
 const dataDir = Deno.env.get("NN_DATA_DIR") ?? new URL("../shared/data/", root).pathname;
@@ -172,9 +173,7 @@ async function matmulSection() {
     const Type = dtype === "float32" ? Float32Array : Float64Array;
     for (const shape of SHAPES) {
       const [m, k, n] = shape;
-      const a = new Type(m * k), b = new Type(k * n), out = new Type(m * n);
-      for (let i = 0; i < a.length; i++) a[i] = ((i * 7919) % 2000) / 1000 - 1;
-      for (let i = 0; i < b.length; i++) b[i] = ((i * 104729) % 2000) / 1000 - 1;
+      const { a, b, out } = matmulOperands(Type, m, k, n);
       const runs = runsFor(m, k, n);
       const best = { ours: Infinity, ours1: Infinity, numpy: Infinity, numpy1: Infinity };
       timeOurs(a, b, out, shape, 1, Infinity); // warm-up: compiles, grows the memory, starts Workers

@@ -26,6 +26,7 @@ import { wasmMatmul } from "../lib/tensor/cpu/wasm/matmul.ts";
 import { setThreadLimit } from "../lib/tensor/cpu/wasm/pool.ts";
 import { threadCount } from "../lib/tensor/cpu/wasm/runtime.ts";
 import type { FloatArray } from "../lib/tensor/dtype.ts";
+import { matmulOperands } from "./operands.ts";
 
 const { f32, f32x4, f64, f64x2, forLoop, get, i32, ModuleBuilder, set } = asm;
 const root = new URL("../", import.meta.url);
@@ -225,9 +226,7 @@ for (const dtype of ["float32", "float64"] as const) {
   const Type = dtype === "float32" ? Float32Array : Float64Array;
   for (const shape of SHAPES) {
     const [m, k, n] = shape;
-    const a = new Type(m * k), b = new Type(k * n), out = new Type(m * n);
-    for (let i = 0; i < a.length; i++) a[i] = ((i * 7919) % 2000) / 1000 - 1;
-    for (let i = 0; i < b.length; i++) b[i] = ((i * 104729) % 2000) / 1000 - 1;
+    const { a, b, out } = matmulOperands(Type, m, k, n);
     const runs = Math.max(2, Math.ceil(2e9 / (2 * m * n * k)));
     const t = { ours1: Infinity, ours: Infinity, np1: Infinity, np: Infinity };
     ours([a, b, out], shape, 1, Infinity); // warm-up: compiles, grows the memory, starts Workers

@@ -21,16 +21,13 @@ import type { Backend } from "../lib/tensor/backend.ts";
 import { currentBackend } from "../lib/tensor/select_backend.ts";
 import { probeAdapter } from "../lib/tensor/webgpu/device.ts";
 import { SoftmaxNetwork } from "../lib/models/softmax_network.ts";
+import { fill } from "./operands.ts";
 
 const hasGpu = (await probeAdapter()).adapter !== null;
 const backends: ("cpu" | "webgpu")[] = hasGpu ? ["cpu", "webgpu"] : ["cpu"];
 
-/** Deterministic values in [-1, 1), cheap to make even at 47 million elements. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = ((i * 7919 + seed) % 2000) / 1000 - 1;
-  return out;
-}
+/** Deterministic values in [-1, 1). */
+const values = (size: number, seed: number) => fill(new Float32Array(size), seed);
 
 async function on<T>(backend: "cpu" | "webgpu", fn: () => T): Promise<T> {
   await nn.setBackend(backend);

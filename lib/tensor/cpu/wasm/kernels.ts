@@ -19,13 +19,16 @@
  *   transposed (the backward's `x.T · g`) is packed into MR-row panels first,
  *   as are the last rows when m is not a multiple of MR.
  *
- * Measured on one core of our shared 2-core Xeon (bench/side_by_side.ts): the
- * product runs at about 30 GFLOP/s in float32 and 16 in float64, near what
- * 128-bit FMA can do there (16 and 8 flops a cycle), against 4.4 for the
- * TypeScript kernel. (OpenBLAS uses AVX-512, four times as wide, and runs 3–4
- * times faster per core.) The 6×8 and 6×4 tiles (12 accumulators, 2 b
- * vectors, one broadcast: 15 of x64's 16 vector registers) were the fastest of
- * 4×8, 5×8, 8×8, 4×12 and 3×16 in our (noisy) measurements.
+ * Measured on our shared 2-core Xeon (`deno run -A bench/simd_ceiling.ts`):
+ * a register-only loop of relaxed FMAs, the most 128-bit SIMD can do there,
+ * runs at 40–44 GFLOP/s float32 and 18–21 float64 per core (two FMAs a cycle
+ * at 2.7–2.8 GHz); the product reaches 65–80% of that on one core (27–32 and
+ * 14–16), against 4.4 for the TypeScript kernel. OpenBLAS uses AVX-512, four
+ * times as wide, and runs 2.5–3.5 times faster per core: even at the ceiling a
+ * 128-bit kernel would reach only 0.35–0.5 of NumPy's float32 and 0.5–0.7 of
+ * its float64. The 6×8 and 6×4 tiles (12 accumulators, 2 b vectors, one
+ * broadcast: 15 of x64's 16 vector registers) were the fastest of 4×8, 5×8,
+ * 8×8, 4×12 and 3×16 in our (noisy) measurements.
  *
  * All sizes and strides passed in are elements; addresses are bytes.
  *
