@@ -190,12 +190,20 @@ Deno.test("element-wise ops agree with their definitions at every size, kernels 
   }
 });
 
-Deno.test("past the WebAssembly window, the TypeScript loops take over with the same values", () => {
+Deno.test("past the WebAssembly window: TypeScript loops, and relu's kernel a block at a time", () => {
   const size = MAX_BYTES / 4 + COLS; // float32: one operand over MAX_BYTES
   const x = Float32Array.from(values(size)), row = Float32Array.from(values(COLS, 3));
   const rows = size / COLS;
   const sum = cpu.binary("add", x, [rows, COLS], row, [COLS], [rows, COLS], "float32");
-  const relu = cpu.unary("relu", x, size, "float32", []);
   assertSame(sum as Float32Array, Float32Array.from(x, (v, k) => v + row[k % COLS]), "bias add");
-  assertSame(relu as Float32Array, Float32Array.from(x, (v) => (v < 0 ? 0 : v)), "relu");
+  // relu goes through the kernel in blocks of MAX_BYTES (its TypeScript loop is a
+  // branch that mispredicts): 2.5 blocks of float64, with -0 and NaN throughout.
+  const x64 = Float64Array.from(values((MAX_BYTES / 8) * 2.5 + 3));
+  bothWays((label) => {
+    for (const v of [x, x64]) {
+      const dtype = v instanceof Float32Array ? "float32" : "float64";
+      const relu = cpu.unary("relu", v, v.length, dtype, []) as Float32Array | Float64Array;
+      assertSame(relu, v.map((e) => (e < 0 ? 0 : e)), `relu ${dtype}, ${label}`);
+    }
+  });
 });

@@ -6,7 +6,8 @@
  * It pays only in a window of sizes (bench/cpu_wasm_elementwise.ts): below
  * about a thousand elements the call and the copies cost more than the loop;
  * past about 1 MB an operand, every way is bound by memory and the copies make
- * the WebAssembly path the slower one. Between (a mini-batch's activations,
+ * the WebAssembly path the slower one (except for relu, whose TypeScript loop
+ * is a branch: see `wasmUnary`). Between (a mini-batch's activations,
  * Adam's steps on the weights) it runs 1.5 to 3 times faster than the
  * backend's TypeScript loops, which V8 cannot specialise once a program has
  * used more than one array type (the He-initialised weights are drawn in
@@ -29,13 +30,16 @@ export const MAX_BYTES = 1 << 20;
 const BINARY = new Set<string>(BINARY_KERNELS);
 const UNARY = new Set<string>(UNARY_KERNELS);
 
-/** The kernels' float type for three arrays of one float type in the window, else null. */
-function kernelType(arrays: TypedArray[], size: number): "f32" | "f64" | null {
+/**
+ * The kernels' float type for arrays of one float type in the window (or any
+ * size past its start, with `anyLarge`), else null.
+ */
+function kernelType(arrays: TypedArray[], size: number, anyLarge = false): "f32" | "f64" | null {
   const Type = arrays[0].constructor;
   if (arrays.some((a) => a.constructor !== Type)) return null;
   if (Type !== Float32Array && Type !== Float64Array) return null;
   const bytes = size * (Type === Float32Array ? 4 : 8);
-  if (size < MIN_ELEMENTS || bytes > MAX_BYTES) return null;
+  if (size < MIN_ELEMENTS || (bytes > MAX_BYTES && !anyLarge)) return null;
   return Type === Float32Array ? "f32" : "f64";
 }
 
@@ -122,13 +126,22 @@ export function wasmBinary(
 export function wasmUnary(op: UnaryOp, x: TypedArray, out: TypedArray): boolean {
   const size = out.length;
   if (!UNARY.has(op) || x.length !== size) return false;
-  const dtype = kernelType([x, out], size);
+  // relu is a branch in TypeScript (x < 0 ? 0 : x), which mispredicts on
+  // activations of random sign: there the kernel's branch-free pmax pays for
+  // the copies at any size, taken a block at a time.
+  const dtype = kernelType([x, out], size, op === "relu");
   if (dtype === null) return false;
   const rt = wasmRuntime();
   if (rt === null) return false;
-  const at = copyIn(rt, dtype, [x], size);
+  const block = Math.min(size, MAX_BYTES / (dtype === "f32" ? 4 : 8));
+  const at = copyIn(rt, dtype, [x.subarray(0, block)], block);
   if (at === null) return false;
-  rt.functions[`unary_${op}_${dtype}`](at[0], at[1], size);
-  out.set(view(rt, dtype, at[1], size));
+  const kernel = rt.functions[`unary_${op}_${dtype}`];
+  for (let start = 0; start < size; start += block) {
+    const n = Math.min(block, size - start);
+    if (start > 0) view(rt, dtype, at[0], n).set(x.subarray(start, start + n));
+    kernel(at[0], at[1], n);
+    out.set(view(rt, dtype, at[1], n), start);
+  }
   return true;
 }
