@@ -71,10 +71,6 @@ function adamKernel(m: ModuleBuilder, dtype: KernelDType): number {
     // The vector step and the one-element step: the same operations. Without
     // weight decay g is taken as it is (as the ops do: g + p·0 would make an
     // infinite p's gradient NaN).
-    const loops = (decay: boolean): Code => [
-      forLoop(at, i32.const(0), i32.sub(get(size), i32.const(15)), i32.const(16), vector(decay)),
-      forLoop(at, get(at), get(size), i32.const(bytes), scalar(decay)),
-    ];
     const vector = (decay: boolean): Code => [
       set(
         gi,
@@ -118,6 +114,11 @@ function adamKernel(m: ModuleBuilder, dtype: KernelDType): number {
           ),
         ),
       ),
+    ];
+    // Whole vectors, then the elements left over one by one.
+    const loops = (decay: boolean): Code => [
+      forLoop(at, i32.const(0), i32.sub(get(size), i32.const(15)), i32.const(16), vector(decay)),
+      forLoop(at, get(at), get(size), i32.const(bytes), scalar(decay)),
     ];
     return [
       splats.map((l, i) => set(l, V.splat(get(constants[i])))),
