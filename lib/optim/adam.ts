@@ -104,22 +104,17 @@ export class Adam extends Optimizer {
         // The running means start at 0; dividing by 1 - β^t undoes that bias.
         const stepSize = this.lr / (1 - beta1 ** s.t);
         const rootCorrection2 = Math.sqrt(1 - beta2 ** s.t);
-        const c = {
-          beta1,
-          beta2,
-          stepSize,
-          rootCorrection2,
-          eps: this.eps,
-          weightDecay: this.weightDecay,
-        };
         const { backend, dtype } = p;
         if (backend.adam !== undefined && p.grad.dtype === dtype && p.grad.backend === backend) {
           // One pass over the parameter instead of a dozen ops (the backend's `adam`).
+          const { eps, weightDecay } = this;
+          const c = { beta1, beta2, stepSize, rootCorrection2, eps, weightDecay };
+          const { m, v } = s;
           const next = backend.adam(
             p.storage,
             p.grad.storage,
-            s.m.storage,
-            s.v.storage,
+            m.storage,
+            v.storage,
             p.size,
             dtype,
             c,

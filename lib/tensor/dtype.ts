@@ -4,7 +4,7 @@
  * @module
  */
 
-import { float32Array, float64Array, int32Array } from "./slab.ts";
+import { slabArray } from "./slab.ts";
 
 /**
  * The element types a tensor can hold: `float32` (the default), `float64`, `int32`.
@@ -71,11 +71,11 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
 export function allocArray(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case "float32":
-      return float32Array(size);
+      return slabArray(Float32Array, size);
     case "float64":
-      return float64Array(size);
+      return slabArray(Float64Array, size);
     case "int32":
-      return int32Array(size);
+      return slabArray(Int32Array, size);
   }
 }
 

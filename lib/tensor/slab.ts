@@ -24,14 +24,24 @@
  * @module
  */
 
-/** The largest array, in bytes, taken from a slab. */
+/**
+ * The largest array, in bytes, taken from a slab.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SLAB_MAX_BYTES, slabArray } from "./slab.ts";
+ * const big = slabArray(Float64Array, SLAB_MAX_BYTES / 8 + 1);
+ * assert.equal(big.buffer.byteLength, big.byteLength); // a buffer of its own
+ * ```
+ */
 export const SLAB_MAX_BYTES = 32 * 1024;
 /** How many arrays of its size class a slab holds at most. */
 const ARRAYS_PER_SLAB = 16;
 /** Offsets are kept to multiples of 16 bytes (room for any element type). */
 const ALIGN = 16;
-/** The smallest size class, in bytes. */
-const MIN_CLASS = 64;
+/** The smallest size class: 2^6 = 64 bytes. */
+const MIN_CLASS_LOG = 6;
 
 interface Slab {
   buffer: ArrayBuffer;
@@ -41,52 +51,40 @@ interface Slab {
 /** The current slab of each size class, by log2 of the class's bytes. */
 const slabs: (Slab | undefined)[] = [];
 
-/**
- * `bytes` zeroed bytes (a multiple of the element size wanted) as an
- * `ArrayBuffer` and an offset into it, for a typed array view.
- */
-function take(bytes: number): [ArrayBuffer, number] {
-  const log = Math.max(Math.ceil(Math.log2(bytes)), Math.log2(MIN_CLASS));
-  let slab = slabs[log];
-  const need = Math.ceil(bytes / ALIGN) * ALIGN;
-  if (slab === undefined || slab.used + need > slab.buffer.byteLength) {
-    slab = { buffer: new ArrayBuffer(ARRAYS_PER_SLAB * 2 ** log), used: 0 };
-    slabs[log] = slab;
-  }
-  const offset = slab.used;
-  slab.used += need;
-  return [slab.buffer, offset];
+/** A typed array type: its element size, and its two constructors a slab uses. */
+interface TypedArrayType<T> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (length: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
 }
 
 /**
- * A zero-filled Float32Array of `size` elements (from a slab when small).
+ * A zero-filled array of `size` elements of `Type`: a view on its size class's
+ * slab when it is small, an array of its own otherwise.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { float32Array } from "./slab.ts";
- * const a = float32Array(3), b = float32Array(3);
+ * import { slabArray } from "./slab.ts";
+ * const a = slabArray(Float32Array, 3), b = slabArray(Float32Array, 3);
  * a[0] = 1;
  * assert.deepEqual([...a], [1, 0, 0]);
  * assert.deepEqual([...b], [0, 0, 0]); // never the same memory
+ * assert.equal(a.buffer, b.buffer); // but the same slab
  * ```
  */
-export function float32Array(size: number): Float32Array {
-  if (size * 4 > SLAB_MAX_BYTES || size === 0) return new Float32Array(size);
-  const [buffer, offset] = take(size * 4);
-  return new Float32Array(buffer, offset, size);
-}
-
-/** A zero-filled Float64Array of `size` elements (from a slab when small). */
-export function float64Array(size: number): Float64Array {
-  if (size * 8 > SLAB_MAX_BYTES || size === 0) return new Float64Array(size);
-  const [buffer, offset] = take(size * 8);
-  return new Float64Array(buffer, offset, size);
-}
-
-/** A zero-filled Int32Array of `size` elements (from a slab when small). */
-export function int32Array(size: number): Int32Array {
-  if (size * 4 > SLAB_MAX_BYTES || size === 0) return new Int32Array(size);
-  const [buffer, offset] = take(size * 4);
-  return new Int32Array(buffer, offset, size);
+export function slabArray<T>(Type: TypedArrayType<T>, size: number): T {
+  const bytes = size * Type.BYTES_PER_ELEMENT;
+  if (bytes > SLAB_MAX_BYTES || bytes === 0) return new Type(size);
+  // The size class: the power of two at or above `bytes` (2^log).
+  const log = Math.max(32 - Math.clz32(bytes - 1), MIN_CLASS_LOG);
+  const need = Math.ceil(bytes / ALIGN) * ALIGN;
+  let slab = slabs[log];
+  if (slab === undefined || slab.used + need > slab.buffer.byteLength) {
+    slab = { buffer: new ArrayBuffer(ARRAYS_PER_SLAB << log), used: 0 };
+    slabs[log] = slab;
+  }
+  const offset = slab.used;
+  slab.used += need;
+  return new Type(slab.buffer, offset, size);
 }

@@ -4,16 +4,16 @@
  * the values survive the slab filling up (arrays of every size interleaved).
  */
 
-import { float32Array, float64Array, int32Array, SLAB_MAX_BYTES } from "../../lib/tensor/slab.ts";
+import { SLAB_MAX_BYTES, slabArray } from "../../lib/tensor/slab.ts";
 import * as nn from "../../mod.ts";
 import { assert, assertEquals } from "../assert.ts";
 
 Deno.test("slab arrays are zeroed, aligned and never overlap", () => {
   const made: { array: Float32Array | Float64Array | Int32Array; value: number }[] = [];
-  const makers = [float32Array, float64Array, int32Array];
+  const types = [Float32Array, Float64Array, Int32Array] as const;
   for (let i = 0; i < 3000; i++) {
     const size = 1 + (i * 7919) % 900; // 1 to 900 elements, every size class up to 8 KiB
-    const array = makers[i % 3](size);
+    const array = slabArray<Float32Array | Float64Array | Int32Array>(types[i % 3], size);
     assertEquals(array.length, size);
     assert(array.every((x) => x === 0), `array ${i} of ${size} is not zero`);
     assertEquals(array.byteOffset % 16, 0, `array ${i} is not aligned`);
@@ -25,11 +25,11 @@ Deno.test("slab arrays are zeroed, aligned and never overlap", () => {
 });
 
 Deno.test("arrays past SLAB_MAX_BYTES, and empty ones, have buffers of their own", () => {
-  const big = float64Array(SLAB_MAX_BYTES / 8 + 1);
+  const big = slabArray(Float64Array, SLAB_MAX_BYTES / 8 + 1);
   assertEquals(big.byteOffset, 0);
   assertEquals(big.buffer.byteLength, SLAB_MAX_BYTES + 8);
-  assertEquals(float32Array(0).length, 0);
-  const small = float32Array(10);
+  assertEquals(slabArray(Float32Array, 0).length, 0);
+  const small = slabArray(Float32Array, 10);
   assert(small.buffer.byteLength > small.byteLength, "a small array is a view on a slab");
 });
 
