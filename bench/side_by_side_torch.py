@@ -11,7 +11,6 @@ nn.Sequential, autograd and torch.optim, timed per epoch, printed as JSON.
 THREADS sets torch.set_num_threads (default: PyTorch's own default, which Debian's build sets
 to 1).
 """
-import gzip
 import json
 import pathlib
 import sys
@@ -20,14 +19,7 @@ import time
 import numpy as np
 import torch
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    count = int.from_bytes(data[4:8], "big")
-    if int.from_bytes(data[0:4], "big") == 0x803:
-        return np.frombuffer(data, np.uint8, offset=16).reshape(count, 784)
-    return np.frombuffer(data, np.uint8, offset=8)
+from side_by_side_numpy import read_idx  # the same reader as NumPy's half (same folder)
 
 
 def model(dtype, book):
