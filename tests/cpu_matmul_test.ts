@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { matmul } from "../lib/tensor/cpu/matmul.ts";
+import { referenceMatmul } from "./matmul_reference.ts";
 
 type FloatArray = Float32Array | Float64Array;
 type FloatArrayClass = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -26,37 +27,6 @@ function randomArray(Type: FloatArrayClass, size: number, seed: number): FloatAr
   const out = new Type(size);
   for (let i = 0; i < size; i++) out[i] = 2 * next() - 1;
   return out;
-}
-
-/**
- * The product by the definition, in float64, with Σ|a||b| beside each element:
- * the scale a rounding error is measured against (an element may cancel to
- * nearly 0 while its terms do not).
- */
-function reference(
-  a: ArrayLike<number>,
-  b: ArrayLike<number>,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-  transB: boolean,
-): { value: Float64Array; scale: Float64Array } {
-  const value = new Float64Array(m * n), scale = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = 0, abs = 0;
-      for (let p = 0; p < k; p++) {
-        const x = transA ? a[p * m + i] : a[i * k + p];
-        const y = transB ? b[j * k + p] : b[p * n + j];
-        sum += x * y;
-        abs += Math.abs(x * y);
-      }
-      value[i * n + j] = sum;
-      scale[i * n + j] = abs;
-    }
-  }
-  return { value, scale };
 }
 
 /** Asserts |actual − value| ≤ rtol·scale element by element. */
@@ -93,7 +63,7 @@ function checkSizes(m: number, n: number, k: number): void {
       const out = new Type(m * n).fill(NaN); // garbage that must be overwritten, not read
       matmul(a, b, out, m, n, k, transA, transB);
       const what = `${Type.name} ${m}×${k}·${k}×${n} transA=${transA} transB=${transB}`;
-      assertProduct(out, reference(a, b, m, n, k, transA, transB), rtol, what);
+      assertProduct(out, referenceMatmul(a, b, m, n, k, transA, transB), rtol, what);
     }
   }
 }
@@ -160,7 +130,7 @@ Deno.test("matmul: out is overwritten, not accumulated into", () => {
   for (const { Type, rtol } of DTYPES) {
     const [m, n, k] = [13, 10, 700];
     const a = randomArray(Type, m * k, 1), b = randomArray(Type, k * n, 2);
-    const expected = reference(a, b, m, n, k, false, false);
+    const expected = referenceMatmul(a, b, m, n, k, false, false);
     const out = new Type(m * n).fill(1e30);
     matmul(a, b, out, m, n, k, false, false);
     assertProduct(out, expected, rtol, `${Type.name} first call`);
@@ -181,7 +151,7 @@ Deno.test("matmul: subarray views with non-zero offsets", () => {
       const out = outBuffer.subarray(7, 7 + m * n);
       matmul(a, b, out, m, n, k, transA, transB);
       const what = `${Type.name} views transA=${transA} transB=${transB}`;
-      assertProduct(out, reference(a, b, m, n, k, transA, transB), rtol, what);
+      assertProduct(out, referenceMatmul(a, b, m, n, k, transA, transB), rtol, what);
       // Nothing outside the view of out was written.
       assert.deepEqual([...outBuffer.subarray(0, 7)], Array(7).fill(-5), what);
       assert.deepEqual([...outBuffer.subarray(7 + m * n)], Array(4).fill(-5), what);
@@ -192,7 +162,7 @@ Deno.test("matmul: subarray views with non-zero offsets", () => {
 Deno.test("matmul: mixed array types", () => {
   const [m, n, k] = [5, 7, 6];
   const a = randomArray(Float32Array, m * k, 5), b = randomArray(Float64Array, k * n, 6);
-  const expected = reference(a, b, m, n, k, false, true);
+  const expected = referenceMatmul(a, b, m, n, k, false, true);
   const out64 = new Float64Array(m * n);
   matmul(a, b, out64, m, n, k, false, true);
   assertProduct(out64, expected, 1e-12, "float32·float64 into float64");

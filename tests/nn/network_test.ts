@@ -6,6 +6,7 @@
  */
 
 import * as nn from "../../mod.ts";
+import { part4_2Model } from "./part4_2_model.ts";
 import { assertClose, assertEquals } from "../assert.ts";
 
 const fixture = JSON.parse(
@@ -13,20 +14,7 @@ const fixture = JSON.parse(
 );
 const net = fixture.network;
 
-function model(dtype: nn.DType): nn.Sequential {
-  const m = new nn.Sequential(
-    new nn.Linear(2, 10, { dtype }),
-    new nn.Sigmoid(),
-    new nn.Linear(10, 1, { dtype }),
-    new nn.Sigmoid(),
-  );
-  const state: nn.StateDict = {};
-  for (const [key, value] of Object.entries(net.weights)) {
-    state[key] = nn.tensor(value as nn.NestedInput, { dtype: "float64" });
-  }
-  m.loadStateDict(state);
-  return m;
-}
+const model = (dtype: nn.DType) => part4_2Model(net.weights, dtype);
 
 for (const [dtype, rtol, atol] of [["float64", 1e-12, 1e-15], ["float32", 2e-5, 1e-7]] as const) {
   Deno.test(`Sequential 2-10-1 with BCELoss: loss, output and gradients equal PyTorch's (${dtype})`, () => {

@@ -8,26 +8,14 @@
  */
 
 import * as nn from "../../mod.ts";
+import { part4_2Model } from "../nn/part4_2_model.ts";
 import { assert, assertClose, assertEquals, assertThrows } from "../assert.ts";
 
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/optim/torch_optim.json", import.meta.url)),
 );
 
-function model(dtype: nn.DType): nn.Sequential {
-  const m = new nn.Sequential(
-    new nn.Linear(2, 10, { dtype }),
-    new nn.Sigmoid(),
-    new nn.Linear(10, 1, { dtype }),
-    new nn.Sigmoid(),
-  );
-  const state: nn.StateDict = {};
-  for (const [k, v] of Object.entries(fixture.weights)) {
-    state[k] = nn.tensor(v as nn.NestedInput, { dtype: "float64" });
-  }
-  m.loadStateDict(state);
-  return m;
-}
+const model = (dtype: nn.DType) => part4_2Model(fixture.weights, dtype);
 
 interface Trajectory {
   losses: number[];
