@@ -19,6 +19,32 @@ const INDEX = `fn index_(j: u32) -> i32 {
   return t;
 }`;
 
+/**
+ * What gather and scatter-add share: element i of the [outer, count, inner]
+ * side is (o, j, r), and t is index j resolved (-1 when out of range). The
+ * kernel's body follows, with i, o, r and t in scope.
+ */
+function gatherLayout(outer: number, count: number, inner: number, size: number) {
+  const total = outer * count * inner;
+  return {
+    params: [
+      { name: "n", type: "u32", value: total },
+      { name: "size", type: "u32", value: size },
+      { name: "count", type: "u32", value: count },
+      { name: "inner", type: "u32", value: inner },
+    ],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: Math.ceil(total / ELEMENTWISE_WORKGROUP),
+    preamble: `${INDEX}
+fn run(wg: u32, li: u32) {
+  let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;
+  if (i >= p.n) { return; }
+  let r = i % p.inner; let oj = i / p.inner;
+  let j = oj % p.count; let o = oj / p.count;
+  let t = index_(j);`,
+  } as const;
+}
+
 /** `out[o, j, i] = x[o, indices[j], i]`, copied as bits. */
 export function gatherKernel(
   x: GpuStorage,
@@ -29,7 +55,7 @@ export function gatherKernel(
   count: number,
   out: GpuStorage,
 ): Kernel {
-  const total = outer * count * inner;
+  const { preamble, ...layout } = gatherLayout(outer, count, inner, size);
   return {
     label: "gather",
     operands: [
@@ -37,21 +63,8 @@ export function gatherKernel(
       { name: "idx", storage: indices, type: "i32", access: "read" },
       { name: "out", storage: out, type: "u32", access: "write" },
     ],
-    params: [
-      { name: "n", type: "u32", value: total },
-      { name: "size", type: "u32", value: size },
-      { name: "count", type: "u32", value: count },
-      { name: "inner", type: "u32", value: inner },
-    ],
-    workgroupSize: ELEMENTWISE_WORKGROUP,
-    workgroups: Math.ceil(total / ELEMENTWISE_WORKGROUP),
-    code: `${INDEX}
-fn run(wg: u32, li: u32) {
-  let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;
-  if (i >= p.n) { return; }
-  let r = i % p.inner; let oj = i / p.inner;
-  let j = oj % p.count; let o = oj / p.count;
-  let t = index_(j);
+    ...layout,
+    code: `${preamble}
   if (t < 0) { out_st(i, 0u); return; }
   out_st(i, x_ld((o * p.size + u32(t)) * p.inner + r));
 }`,
@@ -72,7 +85,7 @@ export function scatterAddKernel(
   size: number,
   out: GpuStorage,
 ): Kernel {
-  const total = outer * count * inner;
+  const { preamble, ...layout } = gatherLayout(outer, count, inner, size);
   const t = wgslType(g.dtype);
   return {
     label: `scatter_add_${t}`,
@@ -81,21 +94,8 @@ export function scatterAddKernel(
       { name: "idx", storage: indices, type: "i32", access: "read" },
       { name: "out", storage: out, type: t, access: "atomic" },
     ],
-    params: [
-      { name: "n", type: "u32", value: total },
-      { name: "size", type: "u32", value: size },
-      { name: "count", type: "u32", value: count },
-      { name: "inner", type: "u32", value: inner },
-    ],
-    workgroupSize: ELEMENTWISE_WORKGROUP,
-    workgroups: Math.ceil(total / ELEMENTWISE_WORKGROUP),
-    code: `${INDEX}
-fn run(wg: u32, li: u32) {
-  let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;
-  if (i >= p.n) { return; }
-  let r = i % p.inner; let oj = i / p.inner;
-  let j = oj % p.count; let o = oj / p.count;
-  let t = index_(j);
+    ...layout,
+    code: `${preamble}
   if (t < 0) { return; }
   out_add((o * p.size + u32(t)) * p.inner + r, g_ld(i));
 }`,
