@@ -128,7 +128,29 @@ function adamKernel(m: ModuleBuilder, dtype: KernelDType): number {
   });
 }
 
-/** Adds the Adam kernel, for both float types, to `m`. */
+/**
+ * Adds the Adam kernel, for both float types, to `m`.
+ *
+ * @example One float64 step by hand: g = 2, m = v = 0, β = (0.9, 0.999)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ModuleBuilder } from "./assembler.ts";
+ * import { adamKernels } from "./kernels_adam.ts";
+ * const m = new ModuleBuilder({ initial: 1, maximum: 1 });
+ * adamKernels(m);
+ * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ * const { exports } = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), {
+ *   env: { memory },
+ * });
+ * const f64 = new Float64Array(memory.buffer as unknown as ArrayBuffer, 0, 5);
+ * f64.set([1, 2, 0, 0]); // p, g, m, v at bytes 0, 8, 16, 24; out at 32
+ * const adam = exports.adam_f64 as (...args: number[]) => void;
+ * // lr 0.1: stepSize = lr / (1 - β1) = 1, rootCorrection2 = √(1 - β2), no eps or decay
+ * adam(0, 8, 16, 24, 32, 1, 0.9, 1 - 0.9, 0.999, 1 - 0.999, -1, Math.sqrt(1 - 0.999), 0, 0);
+ * assert.ok(Math.abs(f64[2] - 0.2) < 1e-15 && Math.abs(f64[3] - 0.004) < 1e-15); // m, v
+ * assert.ok(Math.abs(f64[4] - 0.9) < 1e-12); // the first step moves by lr: 1 - 0.1
+ * ```
+ */
 export function adamKernels(m: ModuleBuilder): void {
   for (const dtype of ["f32", "f64"] as const) adamKernel(m, dtype);
 }
