@@ -45,14 +45,24 @@ export function wasmAdam(
   const rt = wasmRuntime();
   if (rt === null) return false;
   const dtype = p instanceof Float32Array ? "f32" : "f64";
-  // The constants in the float type, as the kernel's operations see them.
-  const r = dtype === "f32" ? Math.fround : (x: number) => x;
   const block = Math.min(BLOCK, p.length);
   const bytes = align(block * (dtype === "f32" ? 4 : 8));
   const base = freeStart(rt);
   if (!reserve(rt, base - rt.heap + 5 * bytes)) return false;
   const [P, G, M, V, OUT] = [0, 1, 2, 3, 4].map((i) => base + i * bytes);
   const adam = rt.functions[`adam_${dtype}`];
+  // The constants in the float type, as the kernel's operations see them.
+  const r = dtype === "f32" ? Math.fround : (x: number) => x;
+  const constants = [
+    c.beta1,
+    1 - c.beta1,
+    c.beta2,
+    1 - c.beta2,
+    -c.stepSize,
+    c.rootCorrection2,
+    c.eps,
+    c.weightDecay,
+  ].map(r);
   for (let start = 0; start < p.length; start += block) {
     const n = Math.min(block, p.length - start);
     const end = start + n;
@@ -60,22 +70,7 @@ export function wasmAdam(
     view(rt, dtype, G, n).set(g.subarray(start, end));
     view(rt, dtype, M, n).set(m.subarray(start, end));
     view(rt, dtype, V, n).set(v.subarray(start, end));
-    adam(
-      P,
-      G,
-      M,
-      V,
-      OUT,
-      n,
-      r(c.beta1),
-      r(1 - c.beta1),
-      r(c.beta2),
-      r(1 - c.beta2),
-      r(-c.stepSize),
-      r(c.rootCorrection2),
-      r(c.eps),
-      r(c.weightDecay),
-    );
+    adam(P, G, M, V, OUT, n, ...constants);
     m.set(view(rt, dtype, M, n), start);
     v.set(view(rt, dtype, V, n), start);
     out.set(view(rt, dtype, OUT, n), start);
