@@ -233,7 +233,7 @@ Deno.test("backward errors", () => {
   );
 });
 
-Deno.test("backends: auto is cpu until WebGPU lands", async () => {
+Deno.test("backends: auto is cpu without a hardware GPU (llvmpipe does not count); an unknown name is refused", async () => {
   await nn.setBackend("auto");
   assertEquals(nn.getBackend(), "cpu");
   let rejected = "";

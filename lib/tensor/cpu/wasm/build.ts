@@ -6,7 +6,7 @@
  * The module's bytes are kept as base64 in a TypeScript file, so they load
  * the same way when the package comes from JSR, from a URL or from a clone:
  * as part of the module graph, with no file to fetch or read at run time.
- * `tests/cpu_wasm_build_test.ts` fails when the committed bytes are stale.
+ * `tests/tensor/cpu_wasm_build_test.ts` fails when the committed bytes are stale.
  *
  * @module
  */

@@ -3,10 +3,10 @@
  * makes, and the assembler writes the binary format correctly.
  */
 
-import { assert, assertEquals } from "./assert.ts";
-import { kernelsSource } from "../lib/tensor/cpu/wasm/build.ts";
-import { buildKernels } from "../lib/tensor/cpu/wasm/kernels.ts";
-import { kernelBytes } from "../lib/tensor/cpu/wasm/runtime.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { kernelsSource } from "../../lib/tensor/cpu/wasm/build.ts";
+import { buildKernels } from "../../lib/tensor/cpu/wasm/kernels.ts";
+import { kernelBytes } from "../../lib/tensor/cpu/wasm/runtime.ts";
 import {
   f64,
   forLoop,
@@ -17,12 +17,12 @@ import {
   set,
   sleb,
   uleb,
-} from "../lib/tensor/cpu/wasm/assembler.ts";
+} from "../../lib/tensor/cpu/wasm/assembler.ts";
 
 Deno.test("the committed kernels_wasm.ts is what `deno task build:wasm` makes from kernels.ts", async () => {
   const relaxed = buildKernels(), plain = buildKernels({ relaxed: false });
   const committed = await Deno.readTextFile(
-    new URL("../lib/tensor/cpu/wasm/kernels_wasm.ts", import.meta.url),
+    new URL("../../lib/tensor/cpu/wasm/kernels_wasm.ts", import.meta.url),
   );
   assert(
     committed === kernelsSource(relaxed, plain),

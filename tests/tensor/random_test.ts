@@ -3,7 +3,7 @@
  * written by tests/fixtures/random/make_random.py into random.json.
  */
 
-import { defaultGenerator, Generator, manualSeed } from "../lib/tensor/random.ts";
+import { defaultGenerator, Generator, manualSeed } from "../../lib/tensor/random.ts";
 
 interface Case {
   seed: number;
@@ -28,7 +28,7 @@ interface Case {
 }
 
 const fixture: { numpy_version: string; cases: Case[] } = JSON.parse(
-  await Deno.readTextFile(new URL("./fixtures/random/random.json", import.meta.url)),
+  await Deno.readTextFile(new URL("../fixtures/random/random.json", import.meta.url)),
 );
 
 /** Throws unless `actual` and `expected` hold the same values, compared with Object.is. */

@@ -7,11 +7,11 @@
  * with the kernels on and off.
  */
 
-import { assert, assertEquals } from "./assert.ts";
-import { CpuBackend } from "../lib/tensor/cpu/backend.ts";
-import type { BinaryOp, UnaryOp } from "../lib/tensor/backend.ts";
-import { setWasmEnabled } from "../lib/tensor/cpu/wasm/runtime.ts";
-import { MAX_BYTES, MIN_ELEMENTS, wasmBinary } from "../lib/tensor/cpu/wasm/elementwise.ts";
+import { assert, assertEquals } from "../assert.ts";
+import { CpuBackend } from "../../lib/tensor/cpu/backend.ts";
+import type { BinaryOp, UnaryOp } from "../../lib/tensor/backend.ts";
+import { setWasmEnabled } from "../../lib/tensor/cpu/wasm/runtime.ts";
+import { MAX_BYTES, MIN_ELEMENTS, wasmBinary } from "../../lib/tensor/cpu/wasm/elementwise.ts";
 
 const cpu = new CpuBackend();
 

@@ -6,12 +6,12 @@
  * when run from a URL.
  */
 
-import { assert, assertClose, assertEquals, assertThrows } from "./assert.ts";
-import { matmul as tsMatmul } from "../lib/tensor/cpu/matmul.ts";
-import { wasmMatmul } from "../lib/tensor/cpu/wasm/matmul.ts";
-import { poolStats, setThreadLimit } from "../lib/tensor/cpu/wasm/pool.ts";
-import { setWasmEnabled, threadCount, wasmRuntime } from "../lib/tensor/cpu/wasm/runtime.ts";
-import { Generator, matmul, tensor } from "../mod.ts";
+import { assert, assertClose, assertEquals, assertThrows } from "../assert.ts";
+import { matmul as tsMatmul } from "../../lib/tensor/cpu/matmul.ts";
+import { wasmMatmul } from "../../lib/tensor/cpu/wasm/matmul.ts";
+import { poolStats, setThreadLimit } from "../../lib/tensor/cpu/wasm/pool.ts";
+import { setWasmEnabled, threadCount, wasmRuntime } from "../../lib/tensor/cpu/wasm/runtime.ts";
+import { Generator, matmul, tensor } from "../../mod.ts";
 import { referenceMatmul } from "./matmul_reference.ts";
 
 type FloatType = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -201,7 +201,7 @@ async function run(args: string[], env: Record<string, string>) {
 }
 
 Deno.test("a script that used the pool exits promptly; NN_WASM=0 leaves the TypeScript kernel", async () => {
-  const root = new URL("../", import.meta.url).href;
+  const root = new URL("../../", import.meta.url).href;
   const dir = await Deno.makeTempDir();
   try {
     const script = `${dir}/probe.ts`;
@@ -230,7 +230,7 @@ Deno.test("a script that used the pool exits promptly; NN_WASM=0 leaves the Type
 });
 
 Deno.test("run from a URL, the pool loads its Workers over HTTP", async () => {
-  const root = new URL("../", import.meta.url);
+  const root = new URL("../../", import.meta.url);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = new URL(req.url).pathname;
     if (path === "/probe.ts") {

@@ -2,8 +2,8 @@
 // np.array2string(arr, prefix=prefix, separator=", ") with NumPy 2's default print options,
 // written by fixtures/format/make_format.py.
 
-import { formatValues } from "../lib/tensor/format.ts";
-import type { DType } from "../lib/tensor/dtype.ts";
+import { formatValues } from "../../lib/tensor/format.ts";
+import type { DType } from "../../lib/tensor/dtype.ts";
 
 interface FormatCase {
   name: string;
@@ -14,7 +14,7 @@ interface FormatCase {
   expected: string;
 }
 
-const FIXTURE = new URL("./fixtures/format/format.json", import.meta.url);
+const FIXTURE = new URL("../fixtures/format/format.json", import.meta.url);
 const cases: FormatCase[] = JSON.parse(await Deno.readTextFile(FIXTURE));
 
 function decode(v: FormatCase["values"][number]): number {

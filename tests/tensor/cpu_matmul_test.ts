@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { matmul } from "../lib/tensor/cpu/matmul.ts";
+import { matmul } from "../../lib/tensor/cpu/matmul.ts";
 import { referenceMatmul } from "./matmul_reference.ts";
 
 type FloatArray = Float32Array | Float64Array;
