@@ -33,6 +33,6 @@ export {
   saveModelJson,
   toModelJson,
 } from "./lib/io/model_json.ts";
-export { writeFileAtomic } from "./lib/io/atomic_write.ts";
+export { writeFileAtomic } from "./lib/host.ts";
 export * from "./lib/plot/mod.ts";
 export * from "./lib/train/mod.ts";

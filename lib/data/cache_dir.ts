@@ -6,7 +6,7 @@
  */
 
 import { posix, win32 } from "node:path";
-import { envVar, hostOs } from "./host.ts";
+import { envVar, hostOs } from "../host.ts";
 
 /** The folder name under the user's cache directory. */
 const APP = "handson-nn";

@@ -15,7 +15,7 @@ import { DataFormatError, DownloadError } from "../errors.ts";
 import { readCsv } from "./csv.ts";
 import { download, type DownloadOptions } from "./download.ts";
 import { isFile } from "./files.ts";
-import { envVar } from "./host.ts";
+import { envVar } from "../host.ts";
 import { IDX_IMAGES, IDX_LABELS, type IdxArray, type IdxInput, readIdx } from "./idx.ts";
 import { describeSource } from "./read.ts";
 import { type Dataset, rings, type RingsOptions } from "./rings.ts";

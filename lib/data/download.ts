@@ -16,7 +16,7 @@ import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { checkChecksum, type Checksum, checksumMismatch } from "./checksum.ts";
 import { isFile, removeEmptyFolders, removeIfExists, tempPathFor, writeAll } from "./files.ts";
-import { envVar, stderrIsTerminal, writeStderr } from "./host.ts";
+import { envVar, stderrIsTerminal, writeStderr } from "../host.ts";
 import { progressBar } from "./progress.ts";
 import { checkFileName, checkSubdir, parseSource, type Source } from "./source.ts";
 

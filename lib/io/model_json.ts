@@ -10,7 +10,7 @@
 import { DataFormatError, DownloadError } from "../errors.ts";
 import { NeuralNetwork, type NeuralNetworkWeights } from "../models/neural_network.ts";
 import { tensor } from "../tensor/mod.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../host.ts";
 import { whereJsonFails } from "./json_error.ts";
 
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;

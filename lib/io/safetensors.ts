@@ -18,7 +18,7 @@
 
 import { fileURLToPath } from "node:url";
 import { DataFormatError } from "../errors.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../host.ts";
 import { whereJsonFails } from "./json_error.ts";
 import { tensor } from "../tensor/create.ts";
 import type { DType } from "../tensor/dtype.ts";

@@ -5,12 +5,7 @@
  * @module
  */
 
-/** The part of Deno that `save` needs; reached through `globalThis` so the rest runs anywhere. */
-interface DenoFiles {
-  writeTextFile(path: string, data: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  remove(path: string): Promise<void>;
-}
+import { writeFileAtomic } from "../host.ts";
 
 // The key Deno's Jupyter kernel looks up to show an object; typed as a unique
 // symbol so that the method below is part of the class's type.
@@ -48,31 +43,7 @@ export class Plot {
    * permission for the folder.
    */
   async save(path: string): Promise<void> {
-    const deno = (globalThis as { Deno?: DenoFiles }).Deno;
-    if (!deno) {
-      throw new TypeError(`Plot.save: expected to run in Deno to write ${path}, found no Deno`);
-    }
-    const temporary = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    try {
-      await deno.writeTextFile(temporary, this.svg);
-      await deno.rename(temporary, path);
-    } catch (error) {
-      await deno.remove(temporary).catch(() => {});
-      // Deno names the temporary file; the permission needed is the folder's
-      // (and the rename needs read access as well as write access).
-      const denied = error instanceof Error && error.name === "NotCapable" &&
-        /^(Requires \w+ access to )"[^"]*"(.*)$/.exec(error.message);
-      if (denied) {
-        const folder = path.slice(0, path.lastIndexOf("/") + 1) || ".";
-        const told = new ((error as Error).constructor as ErrorConstructor)(
-          `${denied[1]}"${folder}" (to save ${path} through a temporary file there)${denied[2]}`,
-          { cause: error },
-        );
-        told.name = "NotCapable";
-        throw told;
-      }
-      throw error;
-    }
+    await writeFileAtomic(path, this.svg);
   }
 
   /** The SVG document, so that a plot can be used wherever a string is. */

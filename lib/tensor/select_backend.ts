@@ -12,6 +12,7 @@
  * @module
  */
 
+import { envVar } from "../host.ts";
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
@@ -37,22 +38,6 @@ let gpu: Promise<WebGpuBackend> | null = null;
  */
 export function currentBackend(): Backend {
   return current;
-}
-
-/**
- * An environment variable, or undefined where there is none to read: outside
- * Deno, or without permission (asking first, so Deno never prompts).
- */
-function envVar(name: string): string | undefined {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-  try {
-    if (deno?.permissions?.querySync?.({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return deno.env.get(name);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The words of NN_DEBUG (comma-separated); any value turns on the explanations. */

@@ -7,7 +7,7 @@
 
 import type { Tensor } from "../tensor/mod.ts";
 import { ShapeError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import { writeFileAtomic } from "../host.ts";
 
 /**
  * The fraction of predictions equal to the labels, counted exactly.

@@ -1,9 +1,8 @@
 /**
- * The two things the kernels ask of the host beyond web-standard APIs: an
- * environment variable (`NN_WASM`, `NN_THREADS`) and whether a Worker may be
- * started from a file. Both ask Deno's permissions first, so that a script
- * run without `--allow-env` or `--allow-read` is never prompted: it simply
- * runs with the defaults, on one thread.
+ * What the kernels ask of the host beyond web-standard APIs and the shared
+ * `envVar` (`NN_WASM`, `NN_THREADS`, in `lib/host.ts`): whether a Worker may be
+ * started from a file. It asks Deno's permissions first, so that a script run
+ * without `--allow-read` is never prompted: it simply runs on one thread.
  *
  * @module
  */
@@ -15,33 +14,10 @@ interface DenoHost {
       state: string;
     };
   };
-  env?: { get(name: string): string | undefined };
 }
 
 function deno(): DenoHost | undefined {
   return (globalThis as { Deno?: DenoHost }).Deno;
-}
-
-/**
- * The environment variable `name`, or undefined when unset or not readable.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { envVar } from "./host.ts";
- * assert.equal(envVar("NN_SURELY_UNSET_VARIABLE"), undefined);
- * ```
- */
-export function envVar(name: string): string | undefined {
-  const host = deno();
-  try {
-    if (host?.permissions?.querySync?.({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return host.env?.get(name);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { envVar } from "./host.ts";
+import { envVar } from "../../../host.ts";
 import { CTL_BYTES, type KernelExports, MAX_WORKERS } from "./jobs.ts";
 import { gemmScratchBytes, type KernelDType, MAX_PAGES } from "./kernels.ts";
 import type { FloatArray } from "../../dtype.ts";

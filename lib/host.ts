@@ -1,10 +1,97 @@
 /**
- * Writing a file so that no reader ever sees half of it: the bytes go to a
- * temporary name in the same folder, then one rename puts them in place. A
- * failure (or Ctrl-C) leaves the old file as it was and no temporary behind.
+ * The few things the module needs from its host beyond web-standard APIs, one
+ * copy of each: environment variables, writing a file atomically, and the
+ * terminal. Each reaches Deno through `globalThis`, so that the core that
+ * imports this file still loads in a browser (where there is no variable to
+ * read and no file to write), and each asks Deno's permissions first, so that
+ * nothing ever prompts.
  *
  * @module
  */
+
+/** As much of Deno's namespace as the environment variables need. */
+interface DenoEnv {
+  permissions?: {
+    querySync?(descriptor: { name: "env"; variable: string }): { state: string };
+  };
+  env?: { get(name: string): string | undefined };
+}
+
+/**
+ * The value of environment variable `name`, or `undefined` when it is unset,
+ * empty, or not readable (outside Deno, or without `--allow-env` for it): a
+ * missing permission means "not configured", never a prompt or a crash.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { envVar } from "./host.ts";
+ * assert.equal(envVar("NN_SURELY_UNSET_VARIABLE"), undefined);
+ * ```
+ */
+export function envVar(name: string): string | undefined {
+  const deno = (globalThis as { Deno?: DenoEnv }).Deno;
+  try {
+    if (deno?.permissions?.querySync?.({ name: "env", variable: name }).state !== "granted") {
+      return undefined;
+    }
+    const value = deno.env?.get(name);
+    return value === "" ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The operating system, as Deno names it (`"linux"`, `"darwin"`, `"windows"`,
+ * …), or `"browser"` outside Deno.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hostOs } from "./host.ts";
+ * assert.equal(hostOs(), Deno.build.os);
+ * ```
+ */
+export function hostOs(): string {
+  return (globalThis as { Deno?: typeof Deno }).Deno?.build.os ?? "browser";
+}
+
+/**
+ * Whether standard error is a terminal (so a progress bar can redraw itself there).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stderrIsTerminal } from "./host.ts";
+ * assert.equal(typeof stderrIsTerminal(), "boolean");
+ * ```
+ */
+export function stderrIsTerminal(): boolean {
+  return (globalThis as { Deno?: typeof Deno }).Deno?.stderr.isTerminal() ?? false;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` to standard error, all of it (to the console outside Deno).
+ *
+ * @example
+ * ```ts
+ * import { writeStderr } from "./host.ts";
+ * writeStderr("");
+ * ```
+ */
+export function writeStderr(text: string): void {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno === undefined) {
+    if (text.trim() !== "") console.error(text.trimEnd());
+    return;
+  }
+  const bytes = encoder.encode(text);
+  let done = 0;
+  while (done < bytes.length) done += deno.stderr.writeSync(bytes.subarray(done));
+}
 
 /**
  * Writes `data` to `path` atomically (temporary file, then rename). Needs Deno
