@@ -4,7 +4,7 @@ against `deno run -A scripts/part4_2.ts`: read ex2data2.txt, z-score it (ddof=1,
 loss and accuracy, save the weights as model.json. (The book plots with matplotlib, which is not
 installed here; our script draws its plots as SVG and still pays for them.)
 
-    NN_DATA_DIR=../shared/data python3 bench/part4_2_book.py OUT_DIR
+    python3 bench/part4_2_book.py OUT_DIR    # on the shipped tests/fixtures/datasets/ex2data2.txt
 """
 import json
 import pathlib

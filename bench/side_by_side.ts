@@ -37,7 +37,14 @@ import { Adam } from "../lib/optim/adam.ts";
 import { matmulOperands } from "./operands.ts";
 
 const root = new URL("../", import.meta.url);
-const dataDir = Deno.env.get("NN_DATA_DIR") ?? new URL("../shared/data/", root).pathname;
+const dataDir = Deno.env.get("NN_DATA_DIR");
+if (!dataDir) {
+  console.error(
+    "bench/side_by_side.ts times the exercises on the full data sets: set NN_DATA_DIR to the " +
+      "folder that holds ex2data2.txt and fashion-mnist/",
+  );
+  Deno.exit(2);
+}
 const sections = Deno.args.length > 0 ? Deno.args : ["matmul", "epochs", "part4_2"];
 
 /** Runs a command; returns its stdout's last line parsed as JSON, or the reason it failed. */

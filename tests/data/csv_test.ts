@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { CsvTable, DataFormatError, parseCsv, readCsv } from "../../mod.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
-import { assertRejects, DATA_DIR, withTempDir } from "./helpers.ts";
+import { assertRejects, FIXTURES, withTempDir } from "./helpers.ts";
 
 const NAMES = ["x1", "x2", "accepted"];
 
@@ -189,7 +189,7 @@ Deno.test("readCsv: a file on disk; errors name its path", async () => {
 });
 
 Deno.test("readCsv: the real ex2data2.txt through NN_DATA_DIR", async () => {
-  const table = await readCsv(join(DATA_DIR, "ex2data2.txt"), { names: NAMES });
+  const table = await readCsv(join(FIXTURES, "ex2data2.txt"), { names: NAMES });
   assertEquals(table.length, 118);
   assertEquals(table.rows[0], [0.051267, 0.69956, 1]);
   assertEquals(table.rows[117], [0.63265, -0.030612, 0]);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { DataFormatError, datasetManifest, datasets, DownloadError, sha256Hex } from "../../mod.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
-import { assertRejects, DATA_DIR, EX2DATA2, listDir, withServer, withTempDir } from "./helpers.ts";
+import { assertRejects, EX2DATA2, FIXTURES, listDir, withServer, withTempDir } from "./helpers.ts";
 
 Deno.test("manifest: ex2data2's checksum is the shared copy's", async () => {
   const entry = datasetManifest.ex2data2;
@@ -18,7 +18,7 @@ Deno.test("manifest: ex2data2's checksum is the shared copy's", async () => {
 Deno.test("ex2data2: from the mirror folder, as X [118, 2] and y [118, 1]", async () => {
   await withTempDir(async (cache) => {
     const { X, y } = await datasets.ex2data2({
-      dataDir: DATA_DIR,
+      dataDir: FIXTURES,
       cacheDir: cache,
       dtype: "float64",
     });
@@ -27,7 +27,7 @@ Deno.test("ex2data2: from the mirror folder, as X [118, 2] and y [118, 1]", asyn
     assertEquals(X.at(117).toArray(), [0.63265, -0.030612]);
     assertEquals(y.sum().item(), 58);
     assertEquals(
-      (await datasets.ex2data2({ dataDir: DATA_DIR, cacheDir: cache })).X.dtype,
+      (await datasets.ex2data2({ dataDir: FIXTURES, cacheDir: cache })).X.dtype,
       "float32",
     );
     assertEquals(await listDir(cache), []);
@@ -74,7 +74,7 @@ Deno.test("ex2data2: from a path, with its shape checked", async () => {
       DataFormatError,
       `${text3}, line 3, column 1 ("x1"): expected a number, found "n/a"`,
     );
-    const { X } = await datasets.ex2data2({ url: join(DATA_DIR, "ex2data2.txt") });
+    const { X } = await datasets.ex2data2({ url: join(FIXTURES, "ex2data2.txt") });
     assertEquals(X.shape, [118, 2]);
   });
 });

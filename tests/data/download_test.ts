@@ -9,8 +9,8 @@ import { download, DownloadError, md5Hex, readBytes, readText, sha256Hex } from 
 import { assert, assertEquals } from "../assert.ts";
 import {
   assertRejects,
-  DATA_DIR,
   EX2DATA2,
+  FIXTURES,
   listDir,
   withEnv,
   withRawServer,
@@ -73,11 +73,11 @@ Deno.test("download: the mirror folder NN_DATA_DIR is tried before the network",
   await withTempDir((cache) =>
     withServer({ "/ex2data2.txt": file }, async (server) => {
       const url = `${server.base}/ex2data2.txt`;
-      const viaEnv = await withEnv("NN_DATA_DIR", DATA_DIR, () =>
+      const viaEnv = await withEnv("NN_DATA_DIR", FIXTURES, () =>
         download(url, { cacheDir: cache, sha256: SHA256 }));
-      assertEquals(viaEnv, join(DATA_DIR, "ex2data2.txt"));
-      const viaOption = await download(url, { cacheDir: cache, dataDir: DATA_DIR });
-      assertEquals(viaOption, join(DATA_DIR, "ex2data2.txt"));
+      assertEquals(viaEnv, join(FIXTURES, "ex2data2.txt"));
+      const viaOption = await download(url, { cacheDir: cache, dataDir: FIXTURES });
+      assertEquals(viaOption, join(FIXTURES, "ex2data2.txt"));
       assertEquals(server.hits.size, 0, "no request reached the server");
       assertEquals(await listDir(cache), [], "nothing was copied into the cache");
     })
@@ -101,8 +101,8 @@ Deno.test("download: the mirror folder's subfolder comes before its top", async 
   const name = "t10k-labels-idx1-ubyte.gz";
   for (const subdir of ["mnist", "fashion-mnist"]) {
     assertEquals(
-      await download(`http://127.0.0.1:9/${name}`, { dataDir: DATA_DIR, subdir }),
-      join(DATA_DIR, subdir, name),
+      await download(`http://127.0.0.1:9/${name}`, { dataDir: FIXTURES, subdir }),
+      join(FIXTURES, subdir, name),
     );
   }
 });
@@ -287,14 +287,14 @@ Deno.test("download: an abort signal stops it and leaves nothing behind", async 
 });
 
 Deno.test("download: plain paths and file:// URLs are used where they are", async () => {
-  const path = join(DATA_DIR, "ex2data2.txt");
+  const path = join(FIXTURES, "ex2data2.txt");
   assertEquals(await download(path, { sha256: SHA256 }), path);
   assertEquals(await download(pathToFileURL(path)), path);
   assertEquals(await download(pathToFileURL(path).href), path);
   await assertRejects(
-    download(join(DATA_DIR, "nope.txt")),
+    download(join(FIXTURES, "nope.txt")),
     DownloadError,
-    `${join(DATA_DIR, "nope.txt")}: no such file`,
+    `${join(FIXTURES, "nope.txt")}: no such file`,
   );
   await assertRejects(
     download(path, { md5: "0".repeat(32) }),

@@ -1,13 +1,7 @@
 /** Helpers for the data tests: the shared data folder, temporary folders, a local HTTP server. */
 
-import { fileURLToPath } from "node:url";
-
-/** The shared data (NN_DATA_DIR, as CI sets it; else ../shared/data beside the repository). */
-export const DATA_DIR: string = Deno.env.get("NN_DATA_DIR") ??
-  fileURLToPath(new URL("../../../shared/data/", import.meta.url));
-
-/** The real ex2data2.txt, as bytes. */
-export const EX2DATA2: Uint8Array = await Deno.readFile(`${DATA_DIR}/ex2data2.txt`);
+/** The small data sets shipped with the tests, laid out as a mirror folder (`NN_DATA_DIR`). */
+export { EX2DATA2, FIXTURES } from "../datasets.ts";
 
 /** The names of everything in `dir` (hidden temporary files included), sorted. */
 export async function listDir(dir: string): Promise<string[]> {

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { readCsv, ShapeError, standardize, tensor } from "../../mod.ts";
 import { assertClose, assertEquals, assertThrows } from "../assert.ts";
-import { DATA_DIR } from "./helpers.ts";
+import { FIXTURES } from "./helpers.ts";
 
 interface ZScores {
   mean: number[];
@@ -46,7 +46,7 @@ Deno.test("standardize: ddof 0 (np.std's default) matches NumPy", () => {
 });
 
 Deno.test("standardize: the book's z-score of ex2data2", async () => {
-  const table = await readCsv(join(DATA_DIR, "ex2data2.txt"), { names: ["x1", "x2", "y"] });
+  const table = await readCsv(join(FIXTURES, "ex2data2.txt"), { names: ["x1", "x2", "y"] });
   const ex2 = fixture.ex2data2;
   assertEquals(table.length, ex2.rows);
   const z = standardize(table.toTensor(["x1", "x2"], { dtype: "float64" }));

@@ -11,6 +11,10 @@
  * - The README's links into the guides land on anchors that exist, and both
  *   guides follow the chapter's order.
  *
+ * Blocks and notebooks that load MNIST or Fashion-MNIST print figures of the
+ * full sets, so they run in `deno task test:data` (tests/full_data/docs_test.ts);
+ * the rest runs here, on the shipped ex2data2 (`NN_DATA_DIR` = the fixtures).
+ *
  * All of it is type-checked by one `deno check` and run two processes at a
  * time. After a deliberate change of output: `deno run -A
  * tests/docs/update_outputs.ts` rewrites the guides' output blocks;
@@ -19,14 +23,16 @@
  */
 
 import { assert, assertEquals } from "../assert.ts";
+import { FIXTURES } from "../datasets.ts";
 import {
+  blockFailures,
   codeBlocks,
-  normalize,
-  notebookCells,
+  needsImageSets,
+  notebookFailures,
   notebookModule,
+  readNotebooks,
   root,
   runAll,
-  splitByCell,
 } from "./snippets.ts";
 
 const read = (path: string) => Deno.readTextFile(new URL(path, root));
@@ -34,13 +40,10 @@ const english = await read("docs/guide.md");
 const chinese = await read("docs/guide.zh.md");
 const blocks = codeBlocks(english);
 
-const NOTEBOOKS = ["part4_1", "part4_2", "part4_2_torch", "part4_3"];
-const notebooks = await Promise.all(
-  NOTEBOOKS.map(async (name) => {
-    const json = await read(`notebooks/${name}.ipynb`);
-    return { name, json, cells: notebookCells(json) };
-  }),
-);
+/** The notebooks that run here; part4_3's runs on the full MNIST test set (test:data). */
+const notebooks = await readNotebooks(["part4_1", "part4_2", "part4_2_torch"]);
+/** The guide's blocks that run on the shipped data (the image sets' ones run in test:data). */
+const offline = blocks.filter((b) => !needsImageSets(b.code));
 
 /** The chapter's order: each anchor must appear in both guides, in this order. */
 const SECTIONS = [
@@ -72,9 +75,9 @@ function anchors(markdown: string): string[] {
 let ran: ReturnType<typeof runAll> | null = null;
 function runEverything() {
   ran ??= runAll([
-    ...blocks.map((b) => ({ code: b.code })),
+    ...offline.map((b) => ({ code: b.code })),
     ...notebooks.map((nb) => ({ code: notebookModule(nb.cells), inNotebooks: true })),
-  ]);
+  ], FIXTURES);
   return ran;
 }
 
@@ -124,46 +127,14 @@ Deno.test("the guide's code blocks and the notebooks' cells type-check", async (
 });
 
 Deno.test("every code block of the guide runs and prints what the guide shows", async () => {
-  assert(blocks.length > 20, `only ${blocks.length} blocks found`);
+  assert(offline.length > 20, `only ${offline.length} blocks found`);
   const { runs } = await runEverything();
-  const failures: string[] = [];
-  blocks.forEach((block, i) => {
-    const { code, stdout, stderr } = runs[i];
-    const where = `docs/guide.md, the block at line ${block.line}`;
-    if (code !== 0) failures.push(`${where} exited with ${code}:\n${stderr}`);
-    else if (block.expected !== null && normalize(stdout) !== normalize(block.expected)) {
-      failures.push(
-        `${where} printed\n${normalize(stdout)}\n-- but the guide shows --\n` +
-          normalize(block.expected),
-      );
-    }
-  });
+  const failures = blockFailures(offline, runs.slice(0, offline.length));
   assert(failures.length === 0, failures.join("\n\n"));
 });
 
 Deno.test("every notebook runs cell by cell and prints what it shows", async () => {
   const { runs } = await runEverything();
-  const failures: string[] = [];
-  notebooks.forEach((nb, k) => {
-    const { code, stdout, stderr } = runs[blocks.length + k];
-    const file = `notebooks/${nb.name}.ipynb`;
-    const meta = JSON.parse(nb.json).metadata;
-    assertEquals(meta.kernelspec?.name, "deno", `${file}: the kernel`);
-    if (code !== 0) {
-      failures.push(`${file} exited with ${code}:\n${stderr}`);
-      return;
-    }
-    const printed = splitByCell(stdout, nb.cells.length);
-    nb.cells.forEach((cell, i) => {
-      if (cell.executionCount === null) failures.push(`${file}, code cell ${i + 1}: never run`);
-      else if (normalize(printed[i]) !== normalize(cell.stdout)) {
-        failures.push(
-          `${file}, code cell ${i + 1} printed\n${normalize(printed[i])}\n-- but the notebook ` +
-            `shows --\n${normalize(cell.stdout)}`,
-        );
-      }
-    });
-    assert(nb.cells.some((c) => c.hasImage), `${file} shows no plot`);
-  });
+  const failures = notebookFailures(notebooks, runs.slice(offline.length));
   assert(failures.length === 0, failures.join("\n\n"));
 });

@@ -12,9 +12,15 @@
 /** The repository's root folder. */
 export const root: URL = new URL("../../", import.meta.url);
 
-/** The shared data sets' folder (NN_DATA_DIR, or ../shared/data beside the repository). */
-export const dataDir: string = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
+/**
+ * Whether `code` loads an image data set (MNIST, Fashion-MNIST) or runs Part4-3:
+ * such code prints figures of the full 10,000 or 60,000 images, so it runs in
+ * `deno task test:data` (tests/full_data/docs_test.ts); the rest runs on the
+ * shipped fixtures in `deno task test`.
+ */
+export function needsImageSets(code: string): boolean {
+  return /\bdatasets\.(mnist|fashionMnist)\(|scripts\/part4_3(_show)?\.ts/.test(code);
+}
 
 /** A `` `ts `` block of a Markdown page, and the `` `text `` block that shows its output, if any. */
 export interface CodeBlock {
@@ -130,27 +136,27 @@ export async function scratchFolder(): Promise<string> {
   return dir;
 }
 
-function env(dir: string): Record<string, string> {
+function env(dir: string, dataDir: string): Record<string, string> {
   return { NO_COLOR: "1", NN_DATA_DIR: dataDir, NN_CACHE_DIR: `${dir}/.cache` };
 }
 
 /** Type-checks the modules at `paths` (in `dir`) in one `deno check` against deno.json. */
 export async function checkModules(dir: string, paths: string[]): Promise<RunResult> {
   const config = new URL("deno.json", root).pathname;
-  return await run(dir, ["check", "--quiet", "--config", config, ...paths]);
+  return await run(dir, ["check", "--quiet", "--config", config, ...paths], "");
 }
 
-/** Runs the module at `path` with `deno run -A` in `dir`. */
-export async function runModule(dir: string, path: string): Promise<RunResult> {
+/** Runs the module at `path` with `deno run -A` in `dir`, `NN_DATA_DIR` set to `dataDir`. */
+export async function runModule(dir: string, path: string, dataDir: string): Promise<RunResult> {
   const config = new URL("deno.json", root).pathname;
-  return await run(dir, ["run", "-A", "--quiet", "--config", config, path]);
+  return await run(dir, ["run", "-A", "--quiet", "--config", config, path], dataDir);
 }
 
-async function run(dir: string, args: string[]): Promise<RunResult> {
+async function run(dir: string, args: string[], dataDir: string): Promise<RunResult> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: dir,
-    env: env(dir),
+    env: env(dir, dataDir),
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -191,9 +197,10 @@ export interface RunAllResult {
 /**
  * Writes each module to its own file in a scratch folder, type-checks them all
  * at once (one `deno check` costs seconds, whatever the number of files), then
- * runs each, two at a time (more on more cores).
+ * runs each, two at a time (more on more cores), with `NN_DATA_DIR` set to
+ * `dataDir` and a fresh cache.
  */
-export async function runAll(modules: Module[]): Promise<RunAllResult> {
+export async function runAll(modules: Module[], dataDir: string): Promise<RunAllResult> {
   const dir = await scratchFolder();
   try {
     await Deno.mkdir(`${dir}/notebooks`);
@@ -204,7 +211,9 @@ export async function runAll(modules: Module[]): Promise<RunAllResult> {
     const check = await checkModules(dir, paths);
     const limit = Math.max(2, Math.min(4, navigator.hardwareConcurrency ?? 2));
     const runs = await pool(
-      paths.map((p, i) => () => runModule(modules[i].inNotebooks ? `${dir}/notebooks` : dir, p)),
+      paths.map((p, i) => () =>
+        runModule(modules[i].inNotebooks ? `${dir}/notebooks` : dir, p, dataDir)
+      ),
       limit,
     );
     return { check, runs };
@@ -237,4 +246,74 @@ export function splitByCell(stdout: string, count: number): string[] {
     else if (current >= 0) out[current] += line + "\n";
   }
   return out;
+}
+
+/** A notebook read from `notebooks/`: its name, its JSON and its code cells. */
+export interface Notebook {
+  /** The file's name without `.ipynb`. */
+  name: string;
+  /** The notebook's JSON text. */
+  json: string;
+  /** Its code cells. */
+  cells: NotebookCell[];
+}
+
+/** Reads `notebooks/NAME.ipynb` for each name. */
+export function readNotebooks(names: string[]): Promise<Notebook[]> {
+  return Promise.all(names.map(async (name) => {
+    const json = await Deno.readTextFile(new URL(`notebooks/${name}.ipynb`, root));
+    return { name, json, cells: notebookCells(json) };
+  }));
+}
+
+/**
+ * Where guide blocks did not run or printed other than the guide shows: one
+ * message per block, empty when all is well. `runs[i]` is `blocks[i]`'s run.
+ */
+export function blockFailures(blocks: CodeBlock[], runs: RunResult[]): string[] {
+  const failures: string[] = [];
+  blocks.forEach((block, i) => {
+    const { code, stdout, stderr } = runs[i];
+    const where = `docs/guide.md, the block at line ${block.line}`;
+    if (code !== 0) failures.push(`${where} exited with ${code}:\n${stderr}`);
+    else if (block.expected !== null && normalize(stdout) !== normalize(block.expected)) {
+      failures.push(
+        `${where} printed\n${normalize(stdout)}\n-- but the guide shows --\n` +
+          normalize(block.expected),
+      );
+    }
+  });
+  return failures;
+}
+
+/**
+ * Where notebooks did not run, or a cell printed other than the notebook shows,
+ * or a notebook shows no plot: one message each. `runs[k]` is the run of
+ * `notebookModule(notebooks[k].cells)`.
+ */
+export function notebookFailures(notebooks: Notebook[], runs: RunResult[]): string[] {
+  const failures: string[] = [];
+  notebooks.forEach((nb, k) => {
+    const { code, stdout, stderr } = runs[k];
+    const file = `notebooks/${nb.name}.ipynb`;
+    if (JSON.parse(nb.json).metadata.kernelspec?.name !== "deno") {
+      failures.push(`${file}: the kernel is not Deno's`);
+    }
+    if (code !== 0) {
+      failures.push(`${file} exited with ${code}:\n${stderr}`);
+      return;
+    }
+    const printed = splitByCell(stdout, nb.cells.length);
+    nb.cells.forEach((cell, i) => {
+      if (cell.executionCount === null) failures.push(`${file}, code cell ${i + 1}: never run`);
+      else if (normalize(printed[i]) !== normalize(cell.stdout)) {
+        failures.push(
+          `${file}, code cell ${i + 1} printed\n${normalize(printed[i])}\n-- but the notebook ` +
+            `shows --\n${normalize(cell.stdout)}`,
+        );
+      }
+    });
+    if (!nb.cells.some((c) => c.hasImage)) failures.push(`${file} shows no plot`);
+  });
+  return failures;
 }

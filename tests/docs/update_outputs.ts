@@ -1,16 +1,18 @@
 /**
  * Runs every `` `ts `` block of docs/guide.md and writes what each printed into
  * the `` `text `` block after it, in docs/guide.md and in docs/guide.zh.md (which
- * hold the same code). For a deliberate change of output; read the diff.
+ * hold the same code). For a deliberate change of output; read the diff. The
+ * image-set blocks print figures of the full files, so NN_DATA_DIR must name them:
  *
- *   deno run -A tests/docs/update_outputs.ts
+ *   NN_DATA_DIR=/path/to/data deno run -A tests/docs/update_outputs.ts
  */
 
+import { fullDataDir } from "../datasets.ts";
 import { codeBlocks, normalize, root, runAll } from "./snippets.ts";
 
 const pages = ["docs/guide.md", "docs/guide.zh.md"].map((p) => new URL(p, root));
 const blocks = codeBlocks(await Deno.readTextFile(pages[0]));
-const { check, runs } = await runAll(blocks.map((b) => ({ code: b.code })));
+const { check, runs } = await runAll(blocks.map((b) => ({ code: b.code })), fullDataDir());
 if (check.code !== 0) console.error(`deno check failed:\n${check.stderr}`);
 const outputs = new Map<string, string>();
 blocks.forEach((b, i) => {

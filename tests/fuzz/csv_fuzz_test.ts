@@ -4,15 +4,12 @@
  * whose rows all have one number per column, or in a DataFormatError.
  */
 
-import { fileURLToPath } from "node:url";
 import { DataFormatError, parseCsv, readCsv } from "../../mod.ts";
 import { assert } from "../assert.ts";
 import { fuzz, mutate, tokens } from "./mutate.ts";
+import { EX2DATA2_TEXT } from "../datasets.ts";
 
-const DATA_DIR = Deno.env.get("NN_DATA_DIR") ??
-  fileURLToPath(new URL("../../../shared/data/", import.meta.url));
-const SEED_TEXT = (await Deno.readTextFile(`${DATA_DIR}/ex2data2.txt`)).split("\n").slice(0, 12)
-  .join("\n");
+const SEED_TEXT = EX2DATA2_TEXT.split("\n").slice(0, 12).join("\n");
 const BASES = [
   new TextEncoder().encode(SEED_TEXT),
   new TextEncoder().encode(`x1,x2,accepted\r\n${SEED_TEXT.replaceAll("\n", "\r\n")}`),

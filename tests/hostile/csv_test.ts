@@ -7,12 +7,12 @@
 import { DataFormatError, datasets, DownloadError, parseCsv, readCsv } from "../../mod.ts";
 import { loadMicrochips } from "../../lib/train/microchips.ts";
 import { assertEquals } from "../assert.ts";
-import { DATA_DIR, type HostileCase, hostileTests } from "./helpers.ts";
+import { FIXTURES, type HostileCase, hostileTests } from "./helpers.ts";
 
 const NAMES = ["x1", "x2", "accepted"];
 const read = (dir: string) => readCsv(`${dir}/in.csv`, { names: NAMES });
 /** The real ex2data2's 118 lines, to damage one of them. */
-const LINES = (await Deno.readTextFile(`${DATA_DIR}/ex2data2.txt`)).trimEnd().split("\n");
+const LINES = (await Deno.readTextFile(`${FIXTURES}/ex2data2.txt`)).trimEnd().split("\n");
 
 /** ex2data2 with line `n` (1-based) replaced by `text`. */
 function withLine(n: number, text: string): string {

@@ -9,12 +9,10 @@
  */
 
 import { createHash } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../assert.ts";
 
-/** The shared data sets (NN_DATA_DIR, as CI sets it; else ../shared/data beside the repository). */
-export const DATA_DIR: string = Deno.env.get("NN_DATA_DIR") ??
-  fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+/** The small data sets shipped with the tests, laid out as a mirror folder (`NN_DATA_DIR`). */
+export { FIXTURES } from "../datasets.ts";
 
 /** An error class, ours or Deno's. */
 // deno-lint-ignore no-explicit-any

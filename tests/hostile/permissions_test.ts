@@ -8,7 +8,7 @@
 
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../assert.ts";
-import { DATA_DIR, snapshot } from "./helpers.ts";
+import { FIXTURES, snapshot } from "./helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -29,7 +29,7 @@ async function run(flags: string[], script: string, args: string[], env: Record<
 Deno.test("permissions: without any, each script names the permission it needs, in one line", async () => {
   const dir = await Deno.makeTempDir({ prefix: "nn_permissions_" });
   try {
-    const env = { NN_DATA_DIR: DATA_DIR, NN_CACHE_DIR: `${dir}/cache` };
+    const env = { NN_DATA_DIR: FIXTURES, NN_CACHE_DIR: `${dir}/cache` };
     const out = `${dir}/out`;
     const cases: [string, string[], RegExp][] = [
       // Part4-1 writes nothing: it first needs to read its data.
@@ -103,23 +103,30 @@ Deno.test("permissions: the narrow flags proposed for the README are enough", as
   const dir = await Deno.makeTempDir({ prefix: "nn_permissions_" });
   try {
     const cache = `${dir}/cache`, out = `${dir}/out`;
-    const env = { NN_DATA_DIR: DATA_DIR, NN_CACHE_DIR: cache };
+    const env = { NN_DATA_DIR: FIXTURES, NN_CACHE_DIR: cache };
     const vars = "--allow-env=NN_DATA_DIR,NN_CACHE_DIR,XDG_CACHE_HOME,HOME,NN_DEBUG";
     const chips = "--allow-net=raw.githubusercontent.com";
     const images = "--allow-net=ossci-datasets.s3.amazonaws.com,storage.googleapis.com";
     // A save renames a temporary file into place: Deno wants read and write for that.
-    const read = `--allow-read=${DATA_DIR},${cache},${out},${out}3`;
+    const read = `--allow-read=${FIXTURES},${cache},${out},${out}3`;
     const write = `--allow-write=${out},${out}2,${out}3,${cache}`;
-    const part43Args = ["--dataset", "fashion-mnist", "--recipe", "fast", "--epochs", "1"];
+    // The image sets from the shipped slices, named as a user names a folder of theirs.
+    const part43Args = [
+      ...["--dataset", "fashion-mnist", "--data", `${FIXTURES}fashion-mnist`],
+      ...["--recipe", "fast", "--epochs", "1"],
+    ];
     const [part41, part42, show, part43] = await Promise.all([
       run(
-        [`--allow-read=${ROOT}data,${DATA_DIR},${cache}`, `--allow-write=${cache}`, chips, vars],
+        [`--allow-read=${ROOT}data,${FIXTURES},${cache}`, `--allow-write=${cache}`, chips, vars],
         "part4_1.ts",
         [],
         env,
       ),
       run([read, write, chips, vars], "part4_2.ts", ["--epochs", "20", "--out", out], env),
-      run([read, write, images, vars], "part4_3_show.ts", ["--split", "test", "--out", out], env),
+      run([read, write, images, vars], "part4_3_show.ts", [
+        ...["--split", "test", "--data", `${FIXTURES}mnist`],
+        ...["--out", out],
+      ], env),
       run([read, write, images, vars], "part4_3.ts", [
         ...part43Args,
         "--train-size",
@@ -137,7 +144,7 @@ Deno.test("permissions: the narrow flags proposed for the README are enough", as
     assert(show.stdout.includes("Magic number: 2051"), show.stdout);
     // Write access alone is not enough to save: the script says so before it trains.
     const writeOnly = await run(
-      [`--allow-read=${DATA_DIR},${cache}`, write, chips, vars],
+      [`--allow-read=${FIXTURES},${cache}`, write, chips, vars],
       "part4_2.ts",
       ["--out", `${out}2`],
       env,

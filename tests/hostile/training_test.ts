@@ -7,16 +7,16 @@
 
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../assert.ts";
-import { DATA_DIR, snapshot } from "./helpers.ts";
+import { FIXTURES, snapshot } from "./helpers.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const LINES = (await Deno.readTextFile(`${DATA_DIR}/ex2data2.txt`)).trimEnd().split("\n");
+const LINES = (await Deno.readTextFile(`${FIXTURES}/ex2data2.txt`)).trimEnd().split("\n");
 
 /** A command that runs `script` from the repository as a reader would, with a private cache. */
 function command(script: string, args: string[], dir: string, stdout: "piped" | "null" = "piped") {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", `scripts/${script}`, ...args],
-    env: { NO_COLOR: "1", NN_DATA_DIR: DATA_DIR, NN_CACHE_DIR: `${dir}/cache` },
+    env: { NO_COLOR: "1", NN_DATA_DIR: FIXTURES, NN_CACHE_DIR: `${dir}/cache` },
     clearEnv: true,
     cwd: ROOT,
     stdout,
@@ -86,6 +86,8 @@ Deno.test("training faults: Ctrl-C in part4_3 stops after the batch, says where,
     const args = [
       "--dataset",
       "fashion-mnist",
+      "--data",
+      `${FIXTURES}fashion-mnist`,
       "--recipe",
       "fast",
       "--train-size",

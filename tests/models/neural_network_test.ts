@@ -5,17 +5,15 @@
 
 import * as nn from "../../mod.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
+import { EX2DATA2_TEXT } from "../datasets.ts";
 
-const dataDir = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/models/book_network.json", import.meta.url)),
 );
 
 /** The book's data: z-scored x1, x2 (pandas' ddof=1) and the accepted labels. */
 async function microchips() {
-  const text = await Deno.readTextFile(`${dataDir}/ex2data2.txt`);
-  const table = nn.parseCsv(text, { names: ["x1", "x2", "accepted"] });
+  const table = nn.parseCsv(EX2DATA2_TEXT, { names: ["x1", "x2", "accepted"] });
   const { X } = nn.standardize(table.toTensor(["x1", "x2"], { dtype: "float64" }), { ddof: 1 });
   return { X, y: table.toTensor(["accepted"], { dtype: "float64" }) };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ShapeError } from "../../lib/errors.ts";
 import { imageGrid } from "../../lib/plot/image_grid.ts";
 import { assertGolden } from "./golden.ts";
-import { haveMnist, mnist } from "./mnist.ts";
+import { mnist } from "./mnist.ts";
 import { decodePng } from "./png_decode.ts";
 import { type Element, findAll, parseXml, texts } from "./xml.ts";
 
@@ -94,7 +94,6 @@ Deno.test("predictions show under labels, in red where they are wrong", async ()
 
 Deno.test(
   "a 10 × 10 grid of real MNIST digits stays under 300 KB",
-  { ignore: !haveMnist() },
   async () => {
     const { images, labels } = await mnist(100);
     const plot = await imageGrid(images, { labels, title: "MNIST" });

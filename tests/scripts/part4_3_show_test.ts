@@ -1,20 +1,17 @@
 /**
- * scripts/part4_3_show.ts as a reader runs it: a separate process with the
- * shared data as its mirror folder (NN_DATA_DIR) and a private cache. It
- * prints the images file's header as the book does and draws the first images
- * with their labels. (Only MNIST's test images are shared, so MNIST runs with
- * --split test; Fashion-MNIST runs with its default, the training split.)
+ * scripts/part4_3_show.ts as a reader runs it: a separate process, a private
+ * cache, and the shipped slices (the first 2,000 images of each split) as a
+ * folder of the user's (`--data`). It prints the images file's header as the
+ * book does and draws the first images with their labels. The full files,
+ * through NN_DATA_DIR, are in tests/full_data/scripts_test.ts.
  */
 
 import { assert, assertEquals } from "../assert.ts";
-import { dataDir, runScript } from "./run.ts";
+import { FIXTURES } from "../datasets.ts";
+import { runScript } from "./run.ts";
 
 function run(args: string[], dir: string, env: Record<string, string> = {}) {
-  return runScript("scripts/part4_3_show.ts", args, {
-    NN_DATA_DIR: dataDir,
-    NN_CACHE_DIR: `${dir}/cache`,
-    ...env,
-  });
+  return runScript("scripts/part4_3_show.ts", args, { NN_CACHE_DIR: `${dir}/cache`, ...env });
 }
 
 /** The labels drawn in an SVG grid, and how many images it embeds. */
@@ -28,12 +25,13 @@ function drawn(svg: string): { labels: string[]; images: number } {
 Deno.test("part4_3_show prints MNIST's header and draws the first 5 test images", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const result = await run(["--split", "test", "--out", `${dir}/out`], dir);
+    const args = ["--split", "test", "--data", `${FIXTURES}mnist`, "--out", `${dir}/out`];
+    const result = await run(args, dir);
     assertEquals(result.code, 0, result.stderr);
     const lines = result.stdout.trim().split("\n");
     assertEquals(lines.slice(1, 6), [
       "Magic number: 2051",
-      "Number of images: 10000",
+      "Number of images: 2000",
       "Rows: 28",
       "Columns: 28",
       "First 5 labels: 7, 2, 1, 0, 4",
@@ -50,9 +48,11 @@ Deno.test("part4_3_show prints MNIST's header and draws the first 5 test images"
 Deno.test("part4_3_show draws Fashion-MNIST's training images with their class names", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const result = await run(["--dataset", "fashion-mnist", "--count", "8", "--out", dir], dir);
+    const data = `${FIXTURES}fashion-mnist`;
+    const args = ["--dataset", "fashion-mnist", "--data", data, "--count", "8", "--out", dir];
+    const result = await run(args, dir);
     assertEquals(result.code, 0, result.stderr);
-    assert(result.stdout.includes("Number of images: 60000\n"), result.stdout);
+    assert(result.stdout.includes("Number of images: 2000\n"), result.stdout);
     assert(
       result.stdout.includes(
         "First 8 labels: 9, 0, 0, 3, 0, 2, 7, 2 (Ankle boot, T-shirt/top, T-shirt/top, Dress, " +

@@ -6,21 +6,22 @@
 
 import * as nn from "../../mod.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
-import { dataDir, runScript } from "./run.ts";
+import { FIXTURES } from "../datasets.ts";
+import { runScript } from "./run.ts";
 
 const root = new URL("../../", import.meta.url);
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/models/book_network.json", import.meta.url)),
 );
 
-/** Serves the repository at / and the shared data at /data-sets/ on 127.0.0.1. */
+/** Serves the repository at / and the shipped data sets at /data-sets/ on 127.0.0.1. */
 function serve(): { url: string; close: () => Promise<void>; requests: string[] } {
   const requests: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     requests.push(path);
     const file = path.startsWith("/data-sets/")
-      ? `${dataDir}/${path.slice("/data-sets/".length)}`
+      ? `${FIXTURES}${path.slice("/data-sets/".length)}`
       : new URL(`.${path}`, root).pathname;
     if (path.includes("..")) return new Response("no", { status: 403 });
     try {

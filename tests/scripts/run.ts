@@ -2,10 +2,6 @@
 
 const root = new URL("../../", import.meta.url);
 
-/** The shared data sets' folder (NN_DATA_DIR, or ../shared/data beside the repository). */
-export const dataDir: string = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
-
 /** What a script run printed and how it exited. */
 export interface RunResult {
   /** The exit code. */

@@ -1,8 +1,8 @@
 /**
  * The book's exercises trained on WebGPU against the same training on the CPU
  * backend, same seed, float32: Part4-2's 2-10-1 network on the microchip data,
- * and a reduced Part4-3 (MNIST's test file: 2000 images to train on, 2000 to
- * test) with the book's recipe and the fast one (He init, Adam, batches of
+ * and a reduced Part4-3 (the shipped slice of MNIST's test file: 1000 images to
+ * train on, 1000 to test) with the book's recipe and the fast one (He init, Adam, batches of
  * 128), as hand-written network and as nn.Sequential.
  *
  * The networks are made on the CPU and their weights uploaded: the book's
@@ -18,9 +18,7 @@ import { readMnist } from "../../lib/data/datasets.ts";
 import type { NeuralNetworkWeights } from "../../lib/models/neural_network.ts";
 import { assert } from "../assert.ts";
 import { gpuTest } from "./helpers.ts";
-
-const dataDir = Deno.env.get("NN_DATA_DIR") ??
-  new URL("../../../shared/data/", import.meta.url).pathname;
+import { FIXTURES } from "../datasets.ts";
 
 /** A CPU tensor's values as a tensor on the current backend. */
 function upload(t: Tensor): Tensor {
@@ -54,7 +52,7 @@ gpuTest("Part4-2: the book's network trains to the CPU's loss and accuracy", asy
   const epochs = 2000, lr = 0.5;
   await nn.setBackend("cpu");
   const { X, y } = await loadMicrochips({
-    data: `${dataDir}/ex2data2.txt`,
+    data: `${FIXTURES}ex2data2.txt`,
     dtype: "float32",
     offlineFallback: false,
   });
@@ -100,13 +98,13 @@ gpuTest("Part4-2: the book's network trains to the CPU's loss and accuracy", asy
   assert(cpuAccuracy > 0.6, `the network did not learn: accuracy ${cpuAccuracy}`);
 });
 
-/** MNIST's test file, cut in two: 2000 images to train on, 2000 to test on. */
+/** The shipped 2,000 images of MNIST's test file, cut in two: 1000 to train on, 1000 to test on. */
 async function mnistSubset() {
   const data = await readMnist(
-    `${dataDir}/mnist/t10k-images-idx3-ubyte.gz`,
-    `${dataDir}/mnist/t10k-labels-idx1-ubyte.gz`,
+    `${FIXTURES}mnist/t10k-images-idx3-ubyte.gz`,
+    `${FIXTURES}mnist/t10k-labels-idx1-ubyte.gz`,
   );
-  return { train: data.slice(0, 2000), test: data.slice(8000, 10000) };
+  return { train: data.slice(0, 1000), test: data.slice(1000, 2000) };
 }
 
 /** Test accuracy of `predict` (int32 classes) on `X` against `labels`. */
@@ -132,7 +130,7 @@ gpuTest("Part4-3, reduced: the book's recipe and the fast one match the CPU", as
     const loss: number[] = [];
     for (let epoch = 0; epoch < 3; epoch++) {
       const yHat = net.forward(X);
-      loss.push(await Y.mul(yHat.add(1e-8).log()).sum().itemAsync() * (-1 / 2000));
+      loss.push(await Y.mul(yHat.add(1e-8).log()).sum().itemAsync() * (-1 / train.count));
       net.backward(X, Y, 0.01);
     }
     const predicted = net.predict(test.images());
@@ -152,7 +150,7 @@ gpuTest("Part4-3, reduced: the book's recipe and the fast one match the CPU", as
     const adam = new nn.optim.Adam(params, { lr: 1e-3 });
     const generator = new nn.Generator(2);
     const fastLoss: number[] = [];
-    for (let epoch = 0; epoch < 2; epoch++) {
+    for (let epoch = 0; epoch < 4; epoch++) {
       for (
         const { X: xb, indices } of nn.batches(train, { batchSize: 128, shuffle: true, generator })
       ) {
@@ -165,7 +163,7 @@ gpuTest("Part4-3, reduced: the book's recipe and the fast one match the CPU", as
         adam.step();
       }
       const yHat = fast.forward(X);
-      fastLoss.push(await Y.mul(yHat.add(1e-8).log()).sum().itemAsync() * (-1 / 2000));
+      fastLoss.push(await Y.mul(yHat.add(1e-8).log()).sum().itemAsync() * (-1 / train.count));
     }
     const fastPredicted = fast.predict(test.images());
     results[`fast ${backend}`] = {
@@ -191,7 +189,8 @@ gpuTest("Part4-3, reduced: the book's recipe and the fast one match the CPU", as
     const same = await agreement(upload(c.predicted), upload(await uploadBack(g.predicted)));
     assert(same >= 0.99, `${recipe} recipe: the backends agree on only ${same} of the predictions`);
   }
-  assert(results["fast cpu"].accuracy > 0.8, `fast recipe: ${results["fast cpu"].accuracy}`);
+  // It learns: 1000 images, 4 epochs reach about 0.8 (the book's recipe stays far below).
+  assert(results["fast cpu"].accuracy > 0.75, `fast recipe: ${results["fast cpu"].accuracy}`);
 });
 
 /** A GPU tensor brought back to the CPU. */
