@@ -102,7 +102,7 @@ export function activationChart(options: ActivationChartOptions = {}): Plot {
       curves.map((c) => ({ label: c.label, values: c.dy })),
     ));
   }
-  return new Plot(svgDocument(width, height, panels));
+  return new Plot(svgDocument(width, height, panels), "activationChart");
 }
 
 /** One axes with a line per curve, a grid and a legend. */

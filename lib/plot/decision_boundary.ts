@@ -203,5 +203,5 @@ export async function decisionBoundary(
   // A model that puts the whole grid in one class has no boundary to name.
   const line = boundary.length ? [{ label: "Decision boundary", color: "#000" }] : [];
   parts.push(legend(axes, [...scattered.entries, ...line], scattered.avoid));
-  return new Plot(svgDocument(width, height, [axes.render(parts)]));
+  return new Plot(svgDocument(width, height, [axes.render(parts)]), "decisionBoundary");
 }

@@ -158,7 +158,7 @@ export function heatmap(matrix: ArrayInput, options: HeatmapOptions = {}): Plot 
   values.push("</g>");
   const parts = [axes.render(annotate ? [...cells, ...values] : cells)];
   parts.push(colorBar(axes, cmap, lo, hi));
-  return new Plot(svgDocument(width, height, parts));
+  return new Plot(svgDocument(width, height, parts), "heatmap");
 }
 
 /** Ticks at 0, 1, 2, … with the given labels. */

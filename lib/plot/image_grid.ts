@@ -131,7 +131,7 @@ export async function imageGrid(images: ArrayInput, options: ImageGridOptions = 
     );
   }
   parts.push("</g>");
-  return new Plot(svgDocument(width, height, parts));
+  return new Plot(svgDocument(width, height, parts), "imageGrid");
 }
 
 /** [count, height, width] of the images, from the data's shape and the options. */

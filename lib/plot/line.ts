@@ -119,7 +119,7 @@ export function linePlot(
     if (s.label) entries.push({ label: s.label, color, dashed: s.dashed });
   });
   lines.push(legend(axes, entries, avoid));
-  return new Plot(svgDocument(width, height, [axes.render(lines)]));
+  return new Plot(svgDocument(width, height, [axes.render(lines)]), "linePlot");
 }
 
 interface Checked {

@@ -26,15 +26,34 @@ const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
  *   Symbol.for("Jupyter.display")
  * ];
  * assert.equal(show.call(plot)["image/svg+xml"], plot.svg);
+ * // The REPL shows one line, not the document:
+ * const drawn = new Plot('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480"/>', "linePlot");
+ * assert.equal(Deno.inspect(drawn), 'Plot(linePlot, 640×480, 66 bytes of SVG; .save("name.svg") writes it)');
  * ```
  */
 export class Plot {
   /** The SVG document. */
   readonly svg: string;
 
-  /** Wraps a finished SVG document. */
-  constructor(svg: string) {
+  /** Which function drew it (`"linePlot"`, `"scatter"`, …), for its one-line summary. */
+  readonly kind: string;
+
+  /** Wraps a finished SVG document, drawn by the function named `kind`. */
+  constructor(svg: string, kind = "plot") {
     this.svg = svg;
+    this.kind = kind;
+  }
+
+  /**
+   * One line for the REPL and `console.log`, instead of the whole SVG: the
+   * kind, the size in pixels and in bytes. (`plot.svg` is the document itself.)
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    const size = /^<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(this.svg);
+    const pixels = size ? `${size[1]}×${size[2]}, ` : "";
+    const bytes = new TextEncoder().encode(this.svg).length;
+    const amount = bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`;
+    return `Plot(${this.kind}, ${pixels}${amount} of SVG; .save("name.svg") writes it)`;
   }
 
   /**

@@ -98,7 +98,7 @@ export function scatter(X: ArrayInput, y?: ArrayInput, options: ScatterOptions =
   );
   const { parts, entries, avoid } = drawClasses(axes, points, options.classNames, y !== undefined);
   parts.push(legend(axes, entries, avoid));
-  return new Plot(svgDocument(width, height, [axes.render(parts)]));
+  return new Plot(svgDocument(width, height, [axes.render(parts)]), "scatter");
 }
 
 /**
