@@ -1,14 +1,23 @@
-/** Small assertions for the tests (JSR's std is out of reach on our machines). */
+/**
+ * The assertions `node:assert/strict` lacks (closeness, an error's class and
+ * words in one call), and `assertEquals`, its deep equality under the name the
+ * older tests use. New tests use `node:assert/strict` directly.
+ */
+
+import nodeAssert from "node:assert/strict";
 
 /** Throws `message` unless `condition` holds. */
 export function assert(condition: unknown, message = "assertion failed"): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-/** Deep equality through JSON, with a message showing both sides. */
+/**
+ * Deep strict equality, as `node:assert/strict`'s `deepEqual` (NaN equals NaN;
+ * Infinity, NaN, null, -0 and 0 are all told apart; a typed array equals only a
+ * typed array of its kind), with `message` in front of the difference.
+ */
 export function assertEquals(actual: unknown, expected: unknown, message = ""): void {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${message}\n  actual:   ${a}\n  expected: ${e}`);
+  nodeAssert.deepEqual(actual, expected, message || undefined);
 }
 
 /** Element-wise closeness: |a - e| <= atol + rtol·|e|. */
