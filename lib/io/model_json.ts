@@ -72,8 +72,17 @@ function preview(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Reads one key as a 2-D array of finite numbers, or says what is wrong with it. */
-function matrix(value: unknown, key: string, source: string): number[][] {
+/**
+ * Reads one key as a 2-D array of numbers that stay finite in `dtype`, or says
+ * what is wrong with it. (1e308 is finite in float64 but Infinity in float32:
+ * checked after the conversion the run will make, not before.)
+ */
+function matrix(
+  value: unknown,
+  key: string,
+  source: string,
+  dtype: "float32" | "float64",
+): number[][] {
   const where = `${source}: "${key}"`;
   if (value === undefined) {
     throw new DataFormatError(`${where} is missing (expected keys ${KEYS.join(", ")})`);
@@ -95,6 +104,12 @@ function matrix(value: unknown, key: string, source: string): number[][] {
       if (typeof v !== "number" || !Number.isFinite(v)) {
         throw new DataFormatError(
           `${where}[${i}][${j}]: expected a finite number, found ${preview(v)}`,
+        );
+      }
+      if (dtype === "float32" && !Number.isFinite(Math.fround(v))) {
+        throw new DataFormatError(
+          `${where}[${i}][${j}]: expected a number that float32 can hold (|x| < 3.4028235e38), ` +
+            `found ${preview(v)}, which becomes ${Math.fround(v)}; load it as float64`,
         );
       }
     });
@@ -137,7 +152,7 @@ export function parseModelJson(
   }
   const record = data as Record<string, unknown>;
   const arrays = Object.fromEntries(
-    KEYS.map((k) => [k, matrix(Object.hasOwn(record, k) ? record[k] : undefined, k, source)]),
+    KEYS.map((k) => [k, matrix(Object.hasOwn(record, k) ? record[k] : undefined, k, source, dtype)]),
   ) as Record<(typeof KEYS)[number], number[][]>;
   const [inputs, hidden] = [arrays.weights1.length, arrays.weights1[0].length];
   const outputs = arrays.weights2[0].length;

@@ -55,6 +55,17 @@ const cases: HostileCase[] = [
     names: ['$DIR/model.json: "weights2"[1][0]', "expected a finite number, found Infinity"],
   },
   {
+    name: "1e308, finite in float64 but Infinity once loaded as float32",
+    files: { "model.json": model({ weights1: "[[1, 2], [1e308, 4]]" }) },
+    run: (dir) => loadModelJson(`${dir}/model.json`, "float32"),
+    error: DataFormatError,
+    names: [
+      '$DIR/model.json: "weights1"[1][0]',
+      "expected a number that float32 can hold",
+      "found 1e+308, which becomes Infinity",
+    ],
+  },
+  {
     name: "null, as JavaScript's JSON.stringify writes NaN",
     files: { "model.json": model({ bias1: "[[0, null]]" }) },
     run: load,
