@@ -348,31 +348,36 @@ async function parse(
     const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 * i));
     if (headerOnly) return { magic, dims };
 
-    // Exact in a double: 2^32 cubed is far below where it could mislead the checks below.
-    const expected = dims.reduce((a, b) => a * b, 1);
+    // In exact integers: a header may hold up to 255 sizes of up to 2^32 - 1, whose
+    // product overflows a double to Infinity (and Infinity × 0 is NaN, which no
+    // comparison refuses). Nothing is allocated until the product is known to fit.
+    const claimed = dims.reduce((a, b) => a * BigInt(b), 1n);
     const shape = dims.join(" × ");
     const sizeError = (found: number) =>
       new DataFormatError(
-        `${source}: expected ${expected} bytes of data after the ${headerBytes}-byte header ` +
-          `(${shape}), found ${found} (the file is ${found < expected ? "truncated" : "too long"})`,
+        `${source}: expected ${claimed} bytes of data after the ${headerBytes}-byte header ` +
+          `(${shape}), found ${found} (the file is ${
+            BigInt(found) < claimed ? "truncated" : "too long"
+          })`,
       );
-    if (!opened.gzip && opened.size - headerBytes !== expected) {
+    if (!opened.gzip && BigInt(opened.size - headerBytes) !== claimed) {
       throw sizeError(opened.size - headerBytes);
     }
     const capacity = opened.size * MAX_DEFLATE_RATIO;
-    if (expected > capacity) {
+    if (claimed > BigInt(capacity)) {
       throw new DataFormatError(
         `${source}: expected at most ${capacity} bytes of data in a gzip file of ` +
-          `${opened.size} bytes, found a header claiming ${shape} = ${expected}`,
+          `${opened.size} bytes, found a header claiming ${shape} = ${claimed}`,
       );
     }
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (expected > maxBytes) {
+    if (claimed > BigInt(maxBytes)) {
       throw new DataFormatError(
         `${source}: expected at most ${maxBytes} bytes of data (options.maxBytes), ` +
-          `found a header claiming ${shape} = ${expected}`,
+          `found a header claiming ${shape} = ${claimed}`,
       );
     }
+    const expected = Number(claimed); // at most maxBytes now: exact
 
     // An uncompressed file's size is known to fit; a gzip file's buffer starts
     // at a guess and grows to the claim only as the data arrives.

@@ -59,6 +59,20 @@ const cases: HostileCase[] = [
     names: ["$DIR/in.idx: expected", "found 0 (the file is truncated)"],
   },
   {
+    name: "sizes whose product overflows a double (33 × (2^32 - 1) and a 0) before 1 MB of data",
+    files: {
+      "in.gz": await gzip(
+        idx([...new Array(33).fill(2 ** 32 - 1), 0], new Uint8Array(1 << 20)),
+      ),
+    },
+    run: (dir) => readIdx(`${dir}/in.gz`),
+    error: DataFormatError,
+    names: [
+      "$DIR/in.gz: expected 0 bytes of data after the 140-byte header",
+      "found 1048576 (the file is too long)",
+    ],
+  },
+  {
     name: "a claim over the caller's limit (options.maxBytes)",
     files: { "in.gz": GOOD_GZ },
     run: (dir) => readIdx(`${dir}/in.gz`, { maxBytes: 10_000 }),
