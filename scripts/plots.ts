@@ -84,7 +84,7 @@ await linePlot({ y: steps, label: "mini-batch loss" }, {
 
 await scatter(X, y, { ...chip, title: "Microchip test results" }).save(`${outDir}/scatter.svg`);
 
-// The network sees the whole grid at once: one [40000, 2] tensor in, [40000, 1] out.
+// The network sees the grid a few thousand points at a time: [4096, 2] in, [4096, 1] out.
 const chipAccuracy = accuracy(book.net.predict(X), y);
 await (await decisionBoundary((grid) => book.net.forward(grid), X, y, {
   ...chip,

@@ -4,7 +4,8 @@
  * lightly shaded.
  *
  * The book evaluates the model once per grid point in a double loop; here the
- * whole grid goes through the model in one batched forward pass, and the
+ * grid goes through the model in batched forward passes of up to 4,096 points
+ * (few calls, and a bounded activation however wide the hidden layer), and the
  * boundary is traced with marching squares into smooth connected paths.
  *
  * @module
@@ -19,6 +20,9 @@ import { legend } from "./legend.ts";
 import { Plot } from "./plot.ts";
 import { classPoints, drawClasses, type ScatterOptions } from "./scatter.ts";
 import { Axes, num, paddedRange, svgDocument } from "./svg.ts";
+
+/** How many grid points go through `predict` at once. */
+const GRID_CHUNK = 4096;
 
 /**
  * A model as `decisionBoundary` calls it: a batch of points, shape [n, 2], in;
@@ -120,21 +124,35 @@ export async function decisionBoundary(
       grid[2 * (r * resolution + c) + 1] = step(yRange, r);
     }
   }
-  const input = tensor(grid, { shape: [n, 2], dtype: options.dtype ?? "float64" });
-  const output = toDense(await predict(input), "decisionBoundary: predict's output");
-  const { shape, data } = output;
-  if (!(shape[0] === n && (shape.length === 1 || (shape.length === 2 && shape[1] === 1)))) {
-    throw new ShapeError(
-      `decisionBoundary: expected predict to return shape [${n}, 1] or [${n}] for a grid of ${n} points, found [${shape}]`,
-    );
-  }
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(data[i])) {
-      throw new RangeError(
-        `decisionBoundary: expected predict to return numbers, found NaN at grid point (${
-          grid[2 * i]
-        }, ${grid[2 * i + 1]})`,
+  // The grid goes through `predict` a few thousand points at a time: a wide
+  // hidden layer (2,000 units) would otherwise hold a [40000, 2000] activation.
+  const data = new Float64Array(n);
+  for (let start = 0; start < n; start += GRID_CHUNK) {
+    const count = Math.min(GRID_CHUNK, n - start);
+    const input = tensor(grid.subarray(2 * start, 2 * (start + count)), {
+      shape: [count, 2],
+      dtype: options.dtype ?? "float64",
+    });
+    const output = await predict(input);
+    const dense = toDense(output, "decisionBoundary: predict's output");
+    const { shape } = dense;
+    if (!(shape[0] === count && (shape.length === 1 || (shape.length === 2 && shape[1] === 1)))) {
+      const of = count === n ? `a grid of ${n} points` : `${count} of the grid's ${n} points`;
+      throw new ShapeError(
+        `decisionBoundary: expected predict to return shape [${count}, 1] or [${count}] for ${of}, found [${shape}]`,
       );
+    }
+    for (let i = 0; i < count; i++) {
+      const value = dense.data[i];
+      if (Number.isNaN(value)) {
+        const k = start + i;
+        throw new RangeError(
+          `decisionBoundary: expected predict to return numbers, found NaN at grid point (${
+            grid[2 * k]
+          }, ${grid[2 * k + 1]})`,
+        );
+      }
+      data[start + i] = value;
     }
   }
 

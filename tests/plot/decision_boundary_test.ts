@@ -39,7 +39,7 @@ Deno.test("the boundary of x1² + x2² < 0.5 is one closed path within one grid 
   assert.deepEqual(texts(svg, "legend"), ["class 0", "class 1", "Decision boundary"]);
 });
 
-Deno.test("predict is called once, with the whole grid as a float64 [n, 2] tensor", async () => {
+Deno.test("a small grid goes through predict once, as a float64 [n, 2] tensor", async () => {
   const calls: Tensor[] = [];
   await decisionBoundary(
     (p) => {
@@ -59,6 +59,34 @@ Deno.test("predict is called once, with the whole grid as a float64 [n, 2] tenso
   assert.ok(
     Math.abs(grid[0] - (-0.9 - 0.09)) < 1e-12 && Math.abs(grid[1] - (-0.9 - 0.085)) < 1e-12,
   );
+});
+
+Deno.test("a large grid goes through predict 4096 points at a time, in order", async () => {
+  const calls: number[][] = [];
+  const chunked = await decisionBoundary(
+    (p) => {
+      calls.push([...p.shape]);
+      return inCircle(p);
+    },
+    X,
+    y,
+    { resolution: 100 },
+  );
+  assert.deepEqual(calls, [[4096, 2], [4096, 2], [1808, 2]]);
+  // The same picture as a predict that sees every point on its own would give.
+  const pointwise = await decisionBoundary(
+    (p) => {
+      const xy = p.dataSync();
+      return Array.from(
+        { length: p.shape[0] },
+        (_, i) => xy[2 * i] * xy[2 * i] + xy[2 * i + 1] * xy[2 * i + 1] < 0.5 ? 1 : 0,
+      );
+    },
+    X,
+    y,
+    { resolution: 100 },
+  );
+  assert.equal(chunked.svg, pointwise.svg);
 });
 
 Deno.test("async predict, plain arrays, [n] outputs and a float32 grid all work", async () => {
