@@ -1,0 +1,304 @@
+/**
+ * The one training loop: epochs of batches, a step that trains on each, and
+ * everything around it that every trainer needs (the book's two networks, `nn`
+ * modules, every script) written once:
+ *
+ * - reading values rarely and asynchronously: each batch's loss stays a tensor
+ *   on its device and the losses are read in one `await` per epoch (or per
+ *   `readEvery` epochs), never once per batch, so the loop runs on WebGPU,
+ *   which has no synchronous read;
+ * - the stop on a loss that is NaN or infinite, naming the epoch and batch;
+ * - Ctrl-C and SIGTERM: the loop finishes the current batch and returns,
+ *   saying where it stopped, so that the caller saves (or not) and exits 130;
+ * - a learning-rate schedule, a progress bar on a terminal, the per-epoch logs,
+ *   a callback at the end of each epoch, and early stopping on a metric.
+ *
+ * @module
+ */
+
+import { ShapeError } from "../errors.ts";
+import { stack, type Tensor } from "../tensor/mod.ts";
+import { epochProgress } from "./progress.ts";
+
+/** What one step reports about its batch: its mean loss, not read yet. */
+export interface StepResult {
+  /** The batch's mean loss, a scalar tensor (left on its device). */
+  loss: Tensor;
+  /** How many samples the batch held (weights the epoch's mean; default 1). */
+  size?: number;
+}
+
+/** Where the loop stopped before its last epoch, and why. */
+export interface FitStop {
+  /** `"signal"`: Ctrl-C or SIGTERM; `"early"`: the metric stopped improving. */
+  reason: "signal" | "early";
+  /** The signal that stopped it (`"SIGINT"` for Ctrl-C), for `"signal"`. */
+  signal?: "SIGINT" | "SIGTERM";
+  /** The epoch it stopped in (from 0). */
+  epoch: number;
+  /** How many batches of that epoch were done. */
+  batch: number;
+}
+
+/** One epoch's record: its mean loss, and what `onEpochEnd` added. */
+export interface EpochLog {
+  /** The epoch (from 0, as the book prints it). */
+  epoch: number;
+  /** The mean loss over the epoch's samples. */
+  loss: number;
+  /** Wall-clock seconds the epoch's batches took. */
+  seconds: number;
+  /** Metrics that `onEpochEnd` returned (a test accuracy, …). */
+  [metric: string]: number;
+}
+
+/** Early stopping: stop when `metric` has not improved for `patience` epochs. */
+export interface EarlyStopping {
+  /** A key of the epoch logs (`"loss"`, or one that `onEpochEnd` returns). */
+  metric: string;
+  /** How many epochs without improvement to allow. */
+  patience: number;
+  /** `"min"` (the default: a loss) or `"max"` (an accuracy). */
+  mode?: "min" | "max";
+}
+
+/** Options for {@linkcode fit}. */
+export interface FitOptions<B> {
+  /** How many epochs (a whole number ≥ 0). */
+  epochs: number;
+  /** The batches of one epoch, asked for once per epoch (shuffle here, seeded). */
+  batches: (epoch: number) => Iterable<B>;
+  /** How many batches an epoch holds, for the progress bar (default: unknown). */
+  batchesPerEpoch?: number;
+  /** Trains on one batch (forward, gradients, update) and returns its loss unread. */
+  step: (batch: B, epoch: number, index: number) => StepResult;
+  /** Called before each epoch: set the learning rate of the epoch here. */
+  schedule?: (epoch: number) => void;
+  /**
+   * Read the losses every this many epochs (default 1). Each epoch's loss is
+   * still recorded; only the reads are batched (a run of 5000 tiny epochs on
+   * WebGPU then waits on 50 reads, not 5000).
+   */
+  readEvery?: number;
+  /**
+   * Called after each epoch whose loss has been read, with its log; what it
+   * returns is added to the log (a test accuracy, for early stopping).
+   */
+  onEpochEnd?: (
+    log: EpochLog,
+  ) => void | Record<string, number> | Promise<void | Record<string, number>>;
+  /** Stop when a metric of the logs stops improving. */
+  earlyStopping?: EarlyStopping;
+  /** The progress bar's label (drawn on a terminal only); `false` for none. */
+  progress?: string | false;
+  /** Stop after the current batch on Ctrl-C or SIGTERM (in Deno; default true). */
+  interruptible?: boolean;
+}
+
+/** What {@linkcode fit} did. */
+export interface FitResult {
+  /** Each finished epoch's mean loss. */
+  losses: number[];
+  /** Each finished epoch's log. */
+  logs: EpochLog[];
+  /** Why it stopped early, or `null` when it ran every epoch. */
+  stopped: FitStop | null;
+}
+
+/**
+ * A loss that became NaN or infinite: the run diverged. Names the epoch and
+ * batch where it first did.
+ */
+export class NonFiniteLossError extends RangeError {
+  /** The epoch (from 0). */
+  readonly epoch: number;
+  /** The batch within the epoch (from 0). */
+  readonly batch: number;
+  /** The loss: NaN, Infinity or -Infinity. */
+  readonly loss: number;
+
+  /** The error for `loss` at `epoch`, `batch` (`batches` in all, when known). */
+  constructor(loss: number, epoch: number, batch: number, batches?: number) {
+    const where = batches === 1 ? `epoch ${epoch}` : `epoch ${epoch}, batch ${batch}`;
+    super(`the loss became ${loss} at ${where}: the run diverged (a smaller learning rate helps)`);
+    this.name = "NonFiniteLossError";
+    this.epoch = epoch;
+    this.batch = batch;
+    this.loss = loss;
+  }
+}
+
+/** A pending epoch: its batch losses and sizes, still on the device. */
+interface Pending {
+  epoch: number;
+  losses: Tensor[];
+  sizes: number[];
+  seconds: number;
+}
+
+/**
+ * Trains for `options.epochs` epochs: for each batch of `options.batches(epoch)`,
+ * `options.step` trains and returns the batch's loss as a tensor; `fit` reads
+ * the losses once per epoch (or per `readEvery` epochs), stops on a non-finite
+ * loss ({@linkcode NonFiniteLossError}), on Ctrl-C or SIGTERM (after the
+ * batch: `stopped.reason` is `"signal"`), or when early stopping says so.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fit, tensor } from "@handson/nn";
+ * // Gradient descent on (w - 3)², by hand: two epochs of two batches.
+ * let w = 0;
+ * const result = await fit({
+ *   epochs: 2,
+ *   batches: () => [1, 2],
+ *   step: () => {
+ *     const loss = (w - 3) ** 2;
+ *     w -= 0.25 * 2 * (w - 3);
+ *     return { loss: tensor(loss) };
+ *   },
+ * });
+ * assert.deepEqual(result.losses, [(9 + 2.25) / 2, (0.5625 + 0.140625) / 2]);
+ * assert.equal(result.stopped, null);
+ * ```
+ */
+export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
+  const { epochs, step, schedule, onEpochEnd, earlyStopping } = options;
+  const readEvery = options.readEvery ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`fit: expected epochs to be a whole number ≥ 0, found ${epochs}`);
+  }
+  if (!Number.isInteger(readEvery) || readEvery < 1) {
+    throw new RangeError(`fit: expected readEvery to be a whole number ≥ 1, found ${readEvery}`);
+  }
+  if (earlyStopping && !(Number.isInteger(earlyStopping.patience) && earlyStopping.patience >= 0)) {
+    throw new RangeError(
+      `fit: expected earlyStopping.patience to be a whole number ≥ 0, found ${earlyStopping.patience}`,
+    );
+  }
+  const result: FitResult = { losses: [], logs: [], stopped: null };
+  const signals = options.interruptible === false ? null : listenForSignals();
+  const yielder = new Yielder();
+  const perEpoch = options.batchesPerEpoch;
+  const label = options.progress === undefined ? "Training" : options.progress;
+  // Runs of many batches an epoch get a bar per epoch; others one bar over the epochs.
+  const perEpochBar = label !== false && perEpoch !== undefined && perEpoch > 1;
+  const overall = label !== false && !perEpochBar ? epochProgress(label, epochs) : null;
+  let pending: Pending[] = [];
+  let best = Infinity, sinceBest = 0;
+  const sign = earlyStopping?.mode === "max" ? -1 : 1;
+
+  /** Reads the pending epochs' losses in one go; false when early stopping says stop. */
+  const flush = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const all = pending.flatMap((p) => p.losses);
+    const values = await stack(all).data();
+    let k = 0;
+    const done = pending;
+    pending = [];
+    for (const p of done) {
+      let sum = 0, count = 0;
+      for (let b = 0; b < p.losses.length; b++, k++) {
+        const loss = values[k];
+        if (!Number.isFinite(loss)) {
+          overall?.finish();
+          throw new NonFiniteLossError(loss, p.epoch, b, p.losses.length);
+        }
+        sum += loss * p.sizes[b];
+        count += p.sizes[b];
+      }
+      const log: EpochLog = { epoch: p.epoch, loss: sum / count, seconds: p.seconds };
+      const extra = await onEpochEnd?.(log);
+      if (extra) Object.assign(log, extra);
+      result.losses.push(log.loss);
+      result.logs.push(log);
+      if (earlyStopping) {
+        const value = log[earlyStopping.metric];
+        if (typeof value !== "number") {
+          throw new TypeError(
+            `fit: early stopping watches "${earlyStopping.metric}", which the epoch logs lack ` +
+              `(they hold ${Object.keys(log).join(", ")}; return it from onEpochEnd)`,
+          );
+        }
+        if (sign * value < best) [best, sinceBest] = [sign * value, 0];
+        else if (++sinceBest > earlyStopping.patience) {
+          result.stopped = { reason: "early", epoch: p.epoch, batch: p.losses.length };
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      schedule?.(epoch);
+      const bar = perEpochBar ? epochProgress(`${label}, epoch ${epoch}`, perEpoch!) : null;
+      const started = performance.now();
+      const current: Pending = { epoch, losses: [], sizes: [], seconds: 0 };
+      let index = 0;
+      for (const batch of options.batches(epoch)) {
+        const { loss, size = 1 } = step(batch, epoch, index);
+        if (loss.size !== 1) {
+          throw new ShapeError(
+            `fit: expected step to return the batch's loss as one number, found shape [${loss.shape}]`,
+          );
+        }
+        current.losses.push(loss);
+        current.sizes.push(size);
+        index++;
+        bar?.update(index);
+        // Let a Ctrl-C reach its listener: a loop that never awaits never hears it.
+        await yielder.maybe();
+        if (signals?.received) {
+          bar?.finish();
+          overall?.finish();
+          // The finished epochs are read; the interrupted one is not a whole epoch.
+          await flush();
+          result.stopped = { reason: "signal", signal: signals.received, epoch, batch: index };
+          return result;
+        }
+      }
+      bar?.finish();
+      current.seconds = (performance.now() - started) / 1000;
+      pending.push(current);
+      overall?.update(epoch + 1);
+      if ((epoch + 1) % readEvery === 0 || epoch === epochs - 1 || earlyStopping) {
+        if (!(await flush())) break;
+      }
+    }
+    overall?.finish();
+    return result;
+  } finally {
+    signals?.stop();
+  }
+}
+
+/** Gives the event loop a turn every 50 ms, so that signals and timers run. */
+class Yielder {
+  #last = performance.now();
+
+  async maybe(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#last < 50) return;
+    this.#last = now;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** Listens for Ctrl-C and SIGTERM while the loop runs (in Deno; elsewhere, never). */
+function listenForSignals(): { received: "SIGINT" | "SIGTERM" | null; stop(): void } {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  const state = { received: null as "SIGINT" | "SIGTERM" | null, stop: () => {} };
+  if (deno?.addSignalListener === undefined) return state;
+  // Windows has Ctrl-C but no SIGTERM to listen for.
+  const names = deno.build.os === "windows" ? ["SIGINT"] as const : ["SIGINT", "SIGTERM"] as const;
+  const listeners = names.map((name) => [name, () => (state.received ??= name)] as const);
+  for (const [name, listener] of listeners) deno.addSignalListener(name, listener);
+  state.stop = () => {
+    for (const [name, listener] of listeners) deno.removeSignalListener(name, listener);
+  };
+  return state;
+}
