@@ -8,7 +8,8 @@
  */
 
 import { DataFormatError, DownloadError } from "../errors.ts";
-import { NeuralNetwork, type NeuralNetworkWeights } from "../models/neural_network.ts";
+import { NeuralNetwork } from "../models/neural_network.ts";
+import type { NeuralNetworkWeights } from "../models/two_layer.ts";
 import { tensor } from "../tensor/mod.ts";
 import { writeFileAtomic } from "../host.ts";
 import { whereJsonFails } from "./json_error.ts";
@@ -152,7 +153,9 @@ export function parseModelJson(
   }
   const record = data as Record<string, unknown>;
   const arrays = Object.fromEntries(
-    KEYS.map((k) => [k, matrix(Object.hasOwn(record, k) ? record[k] : undefined, k, source, dtype)]),
+    KEYS.map((
+      k,
+    ) => [k, matrix(Object.hasOwn(record, k) ? record[k] : undefined, k, source, dtype)]),
   ) as Record<(typeof KEYS)[number], number[][]>;
   const [inputs, hidden] = [arrays.weights1.length, arrays.weights1[0].length];
   const outputs = arrays.weights2[0].length;
