@@ -20,7 +20,7 @@ import {
   ShapeError,
 } from "../../mod.ts";
 import { assertClose } from "../assert.ts";
-import { assertRejects, FIXTURES, withTempDir } from "./helpers.ts";
+import { FIXTURES, withTempDir } from "./helpers.ts";
 
 const reference = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/datasets/slices.json", import.meta.url)),
