@@ -37,8 +37,9 @@ import { Adam } from "../lib/optim/adam.ts";
 import { matmulOperands } from "./operands.ts";
 
 const root = new URL("../", import.meta.url);
-const dataDir = Deno.env.get("NN_DATA_DIR");
-if (!dataDir) {
+const dataDir: string = Deno.env.get("NN_DATA_DIR") || missingDataDir();
+
+function missingDataDir(): never {
   console.error(
     "bench/side_by_side.ts times the exercises on the full data sets: set NN_DATA_DIR to the " +
       "folder that holds ex2data2.txt and fashion-mnist/",
@@ -226,7 +227,7 @@ async function ourBook(epochs: number): Promise<number[]> {
   const seconds: number[] = [];
   for (let e = 0; e < epochs; e++) {
     const t0 = performance.now();
-    net.train(X, y, { epochs: 1, learningRate: 0.01, onEpoch: () => {} });
+    await net.train(X, y, { epochs: 1, lr: 0.01, onEpoch: () => {} });
     seconds.push((performance.now() - t0) / 1000);
   }
   return seconds;
