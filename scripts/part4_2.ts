@@ -24,7 +24,6 @@ import {
 } from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
-import { epochProgress } from "../lib/train/progress.ts";
 
 const spec = {
   usage: "deno run -A scripts/part4_2.ts [flags]",
@@ -46,15 +45,9 @@ await runScript(spec, async (flags) => {
 
   manualSeed(flags.seed as number);
   const net = new NeuralNetwork(2, flags.hidden as number, 1, { dtype });
-  const progress = epochProgress("Training", epochs);
   const start = performance.now();
-  const losses = net.train(X, y, {
-    epochs,
-    learningRate: flags.lr as number,
-    onEpoch: (epoch, loss) => progress.update(epoch + 1, `loss ${loss.toFixed(4)}`),
-  });
+  const losses = await net.train(X, y, { epochs, lr: flags.lr as number, progress: "Training" });
   const seconds = (performance.now() - start) / 1000;
-  progress.finish();
   const acc = accuracy(net.predict(X), y);
 
   await Deno.mkdir(out, { recursive: true });

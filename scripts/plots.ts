@@ -47,15 +47,15 @@ const chip = {
 };
 
 /** The book's 2-10-1 network, seeded as the book's `np.random.seed(0)`, trained at `lr`. */
-function trainBookNetwork(lr: number): { net: NeuralNetwork; losses: number[] } {
+async function trainBookNetwork(lr: number): Promise<{ net: NeuralNetwork; losses: number[] }> {
   manualSeed(0);
   const net = new NeuralNetwork(2, 10, 1, { dtype: "float64" });
-  const losses = net.train(X, y, { epochs: 5000, learningRate: lr });
+  const losses = await net.train(X, y, { epochs: 5000, lr });
   return { net, losses };
 }
 
-const book = trainBookNetwork(0.5);
-const faster = trainBookNetwork(2);
+const book = await trainBookNetwork(0.5);
+const faster = await trainBookNetwork(2);
 
 await linePlot([
   { y: faster.losses, label: "learning rate 2" },

@@ -4,14 +4,6 @@
  * @module
  */
 
-export {
-  NeuralNetwork,
-  type NeuralNetworkOptions,
-  type NeuralNetworkWeights,
-  type TrainOptions,
-} from "./neural_network.ts";
-export {
-  SoftmaxNetwork,
-  type SoftmaxNetworkOptions,
-  type SoftmaxTrainOptions,
-} from "./softmax_network.ts";
+export { type NeuralNetworkWeights, type TrainOptions, TwoLayerNetwork } from "./two_layer.ts";
+export { NeuralNetwork, type NeuralNetworkOptions } from "./neural_network.ts";
+export { SoftmaxNetwork, type SoftmaxNetworkOptions } from "./softmax_network.ts";

@@ -18,11 +18,11 @@
  * @module
  */
 
-import { type DType, type Generator, type Tensor, zeros } from "../tensor/mod.ts";
-import { descend, normalWeights } from "./weights.ts";
+import { type Generator, type Tensor, zeros } from "../tensor/mod.ts";
+import { normalWeights } from "./weights.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
-import type { NeuralNetworkWeights } from "./neural_network.ts";
+import { type NeuralNetworkWeights, TwoLayerNetwork } from "./two_layer.ts";
 
 /**
  * Options of a new softmax network.
@@ -39,23 +39,6 @@ export interface SoftmaxNetworkOptions {
 }
 
 /**
- * Options of `SoftmaxNetwork.train`.
- *
- * Chapter: softmax regression (softmax 回归); Part4-3.
- */
-export interface SoftmaxTrainOptions {
-  /** Full-batch epochs (the book: 10). */
-  epochs: number;
-  /** The gradient descent step (the book: 0.01). */
-  learningRate: number;
-  /**
-   * Called after each epoch; by default prints `Epoch 0, Loss: …` as the book does.
-   * Pass `() => {}` to stay quiet.
-   */
-  onEpoch?: (epoch: number, loss: number) => void;
-}
-
-/**
  * The book's 784-128-10 network: ReLU hidden layer, softmax output,
  * cross-entropy loss on one-hot labels.
  *
@@ -69,26 +52,13 @@ export interface SoftmaxTrainOptions {
  * const net = new SoftmaxNetwork(4, 8, 3, { init: "he" });
  * const X = rand([6, 4], { dtype: "float64" });
  * const y = oneHot([0, 1, 2, 0, 1, 2], 3, { dtype: "float64" });
- * const losses = net.train(X, y, { epochs: 50, learningRate: 0.5, onEpoch: () => {} });
+ * const losses = await net.train(X, y, { epochs: 50, lr: 0.5, onEpoch: () => {} });
  * assert.ok(losses[49] < losses[0]);
  * assert.deepEqual(net.predict(X).shape, [6]);
  * assert.ok(Math.abs(net.forward(X).sum(1).at(0).item() - 1) < 1e-12); // rows of probabilities
  * ```
  */
-export class SoftmaxNetwork {
-  /** Input-to-hidden weights, [input, hidden]. */
-  weights1: Tensor;
-  /** Hidden biases, [1, hidden]. */
-  bias1: Tensor;
-  /** Hidden-to-output weights, [hidden, output]. */
-  weights2: Tensor;
-  /** Output biases, [1, output]. */
-  bias2: Tensor;
-  /** The hidden activation of the last `forward` (the book's `a1`). */
-  a1: Tensor | null = null;
-  /** The output probabilities of the last `forward` (the book's `a2`). */
-  a2: Tensor | null = null;
-
+export class SoftmaxNetwork extends TwoLayerNetwork {
   /** A new network: weights drawn (weights1 first) as `init` says, biases zero. */
   constructor(
     inputSize = 784,
@@ -109,27 +79,14 @@ export class SoftmaxNetwork {
     }
     const draw = (rows: number, cols: number) =>
       normalWeights(rows, cols, he ? Math.sqrt(2 / rows) : 1, dtype, generator);
-    this.weights1 = draw(inputSize, hiddenSize);
-    this.bias1 = zeros([1, hiddenSize], { dtype });
-    this.weights2 = draw(hiddenSize, outputSize);
-    this.bias2 = zeros([1, outputSize], { dtype });
-  }
-
-  /** A network with the given weights (weights1 [in, hidden], bias1 [1, hidden], …). */
-  static fromWeights(weights: NeuralNetworkWeights): SoftmaxNetwork {
-    const net = Object.create(SoftmaxNetwork.prototype) as SoftmaxNetwork;
-    Object.assign(net, { ...weights, a1: null, a2: null });
-    return net;
-  }
-
-  /** The number of inputs, hidden neurons and outputs. */
-  get sizes(): [number, number, number] {
-    return [this.weights1.shape[0], this.weights1.shape[1], this.weights2.shape[1]];
-  }
-
-  /** The weights' dtype. */
-  get dtype(): DType {
-    return this.weights1.dtype;
+    const weights1 = draw(inputSize, hiddenSize);
+    const weights2 = draw(hiddenSize, outputSize);
+    super({
+      weights1,
+      bias1: zeros([1, hiddenSize], { dtype }),
+      weights2,
+      bias2: zeros([1, outputSize], { dtype }),
+    });
   }
 
   /** Forward propagation: a1 = ReLU(X·W1 + b1), a2 = softmax(a1·W2 + b2). */
@@ -148,10 +105,16 @@ export class SoftmaxNetwork {
 
   /**
    * The cross-entropy of probabilities `yHat` against one-hot labels `y`:
-   * `-(1/m) Σ y·ln(ŷ + 1e-8)` (the small constant keeps a saturated 0 finite).
+   * `-(1/m) Σ y·ln(ŷ + 1e-8)` (the small constant keeps a saturated 0 finite),
+   * as a scalar tensor.
    */
+  loss(y: Tensor, yHat: Tensor): Tensor {
+    return y.mul(yHat.add(1e-8).log()).sum().mul(-1 / y.shape[0]);
+  }
+
+  /** The book's `calculate_loss`: {@linkcode SoftmaxNetwork.loss} as a number (read at once). */
   calculateLoss(y: Tensor, yHat: Tensor): number {
-    return y.mul(yHat.add(1e-8).log()).sum().item() * (-1 / y.shape[0]);
+    return this.loss(y, yHat).item();
   }
 
   /**
@@ -164,12 +127,7 @@ export class SoftmaxNetwork {
     if (a1 === null || a2 === null || a2.shape[0] !== X.shape[0]) {
       throw new TypeError("SoftmaxNetwork: call forward(X) with the same X before backward");
     }
-    if (y.ndim !== 2 || y.shape[1] !== this.sizes[2] || y.shape[0] !== X.shape[0]) {
-      throw new ShapeError(
-        `SoftmaxNetwork: expected one-hot labels of shape [${X.shape[0]}, ${this.sizes[2]}], ` +
-          `found [${y.shape}]`,
-      );
-    }
+    this.checkTargets(X, y, "one-hot labels");
     const m = X.shape[0];
     const dz2 = a2.sub(y);
     const dw2 = a1.T.matmul(dz2).mul(1 / m);
@@ -180,44 +138,14 @@ export class SoftmaxNetwork {
     return { weights1: dw1, bias1: db1, weights2: dw2, bias2: db2 };
   }
 
-  /** One step of gradient descent with the gradients of the last `forward(X)`. */
-  backward(X: Tensor, y: Tensor, learningRate: number): void {
-    Object.assign(this, descend(this.weights(), this.gradients(X, y), learningRate));
-  }
-
-  /**
-   * Full-batch training as the book's loop: forward, loss, backward; prints
-   * `Epoch N, Loss: …` unless `onEpoch` says otherwise. A loss that is not
-   * finite stops training with an error naming the epoch.
-   */
-  train(X: Tensor, y: Tensor, options: SoftmaxTrainOptions): number[] {
-    const { epochs, learningRate } = options;
-    const onEpoch = options.onEpoch ?? ((e, loss) => console.log(`Epoch ${e}, Loss: ${loss}`));
-    const losses: number[] = [];
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const loss = this.calculateLoss(y, this.forward(X));
-      if (!Number.isFinite(loss)) {
-        throw new RangeError(
-          `SoftmaxNetwork.train: the loss became ${loss} at epoch ${epoch}; try a smaller ` +
-            'learning rate or init: "he"',
-        );
-      }
-      this.backward(X, y, learningRate);
-      losses.push(loss);
-      onEpoch(epoch, loss);
-    }
-    return losses;
+  /** Prints `Epoch N, Loss: …` after each epoch, as the book's loop does. */
+  protected override onEpoch(epoch: number, loss: number): void {
+    console.log(`Epoch ${epoch}, Loss: ${loss}`);
   }
 
   /** The class of each row: the index of its largest output (int32 [n]). */
   predict(X: Tensor): Tensor {
     const a1 = X.matmul(this.weights1).add(this.bias1).relu();
     return a1.matmul(this.weights2).add(this.bias2).argmax(1);
-  }
-
-  /** The weights, for saving in the book's model.json format. */
-  weights(): NeuralNetworkWeights {
-    const { weights1, bias1, weights2, bias2 } = this;
-    return { weights1, bias1, weights2, bias2 };
   }
 }

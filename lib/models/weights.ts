@@ -6,16 +6,15 @@
  */
 
 import { type Generator, type Tensor, tensor } from "../tensor/mod.ts";
-import type { NeuralNetworkWeights } from "./neural_network.ts";
+import type { NeuralNetworkWeights } from "./two_layer.ts";
 
-/** Each weight moved by `-learningRate` times its gradient (the book's `W -= lr * dW`). */
+/** Each weight moved by `-lr` times its gradient (the book's `W -= lr * dW`). */
 export function descend(
   weights: NeuralNetworkWeights,
   gradients: NeuralNetworkWeights,
-  learningRate: number,
+  lr: number,
 ): NeuralNetworkWeights {
-  const step = (key: keyof NeuralNetworkWeights) =>
-    weights[key].sub(gradients[key].mul(learningRate));
+  const step = (key: keyof NeuralNetworkWeights) => weights[key].sub(gradients[key].mul(lr));
   return {
     weights1: step("weights1"),
     bias1: step("bias1"),

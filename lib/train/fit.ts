@@ -75,9 +75,11 @@ export interface FitOptions<B> {
   /** Called before each epoch: set the learning rate of the epoch here. */
   schedule?: (epoch: number) => void;
   /**
-   * Read the losses every this many epochs (default 1). Each epoch's loss is
-   * still recorded; only the reads are batched (a run of 5000 tiny epochs on
-   * WebGPU then waits on 50 reads, not 5000).
+   * Read the losses every this many epochs. Each epoch's loss is still
+   * recorded; only the reads are batched. By default an epoch is read once at
+   * least 50 ms have passed since the last read (and at the end): long epochs
+   * are read one by one, and a run of 5000 tiny ones (Part4-2) waits on a
+   * read only every few hundred, on the GPU's round trips as on the CPU's.
    */
   readEvery?: number;
   /**
@@ -166,11 +168,11 @@ interface Pending {
  */
 export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   const { epochs, step, schedule, onEpochEnd, earlyStopping } = options;
-  const readEvery = options.readEvery ?? 1;
+  const readEvery = options.readEvery;
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new RangeError(`fit: expected epochs to be a whole number ≥ 0, found ${epochs}`);
   }
-  if (!Number.isInteger(readEvery) || readEvery < 1) {
+  if (readEvery !== undefined && !(Number.isInteger(readEvery) && readEvery >= 1)) {
     throw new RangeError(`fit: expected readEvery to be a whole number ≥ 1, found ${readEvery}`);
   }
   if (earlyStopping && !(Number.isInteger(earlyStopping.patience) && earlyStopping.patience >= 0)) {
@@ -187,6 +189,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   const perEpochBar = label !== false && perEpoch !== undefined && perEpoch > 1;
   const overall = label !== false && !perEpochBar ? epochProgress(label, epochs) : null;
   let pending: Pending[] = [];
+  let lastRead = performance.now();
   let best = Infinity, sinceBest = 0;
   const sign = earlyStopping?.mode === "max" ? -1 : 1;
 
@@ -194,7 +197,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   const flush = async (): Promise<boolean> => {
     if (pending.length === 0) return true;
     const all = pending.flatMap((p) => p.losses);
-    const values = await stack(all).data();
+    const values = await (all.length === 1 ? all[0] : stack(all)).data();
+    lastRead = performance.now();
     let k = 0;
     const done = pending;
     pending = [];
@@ -251,7 +255,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         index++;
         bar?.update(index);
         // Let a Ctrl-C reach its listener: a loop that never awaits never hears it.
-        await yielder.maybe();
+        if (yielder.due()) await yielder.yield();
         if (signals?.received) {
           bar?.finish();
           overall?.finish();
@@ -265,7 +269,10 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       current.seconds = (performance.now() - started) / 1000;
       pending.push(current);
       overall?.update(epoch + 1);
-      if ((epoch + 1) % readEvery === 0 || epoch === epochs - 1 || earlyStopping) {
+      const due = readEvery === undefined
+        ? performance.now() - lastRead >= READ_INTERVAL_MS
+        : (epoch + 1) % readEvery === 0;
+      if (due || epoch === epochs - 1 || earlyStopping) {
         if (!(await flush())) break;
       }
     }
@@ -276,15 +283,22 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   }
 }
 
+/** Without `readEvery`, the least time between two reads of the losses. */
+const READ_INTERVAL_MS = 50;
+
 /** Gives the event loop a turn every 50 ms, so that signals and timers run. */
 class Yielder {
   #last = performance.now();
 
-  async maybe(): Promise<void> {
-    const now = performance.now();
-    if (now - this.#last < 50) return;
-    this.#last = now;
+  /** Whether 50 ms have passed since the last turn (checked without awaiting). */
+  due(): boolean {
+    return performance.now() - this.#last >= 50;
+  }
+
+  /** Lets the event loop run once. */
+  async yield(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#last = performance.now();
   }
 }
 

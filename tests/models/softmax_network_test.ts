@@ -26,7 +26,7 @@ Deno.test("hand-written backpropagation equals autograd's gradients to 1e-10", (
   }
 });
 
-Deno.test("unscaled init in float32 saturates but stays finite; divergence is an error", () => {
+Deno.test("unscaled init in float32 saturates but stays finite; divergence is an error", async () => {
   nn.manualSeed(0);
   const net = new nn.SoftmaxNetwork(784, 128, 10, { dtype: "float32" });
   // Bright images make logits in the thousands: the book's exp(z) would overflow to NaN.
@@ -36,27 +36,33 @@ Deno.test("unscaled init in float32 saturates but stays finite; divergence is an
   const y = nn.oneHot([0, 1, 2, 3], 10);
   let message = "";
   try {
-    net.train(X, y, { epochs: 3, learningRate: 1e300, onEpoch: () => {} });
+    await net.train(X, y, { epochs: 3, lr: 1e300, onEpoch: () => {} });
   } catch (e) {
-    message = (e as Error).message;
+    assert(e instanceof nn.NonFiniteLossError, String(e));
+    message = e.message;
   }
   assert(
-    /the loss became (NaN|Infinity) at epoch \d+; try a smaller learning rate/.test(message),
+    /^the loss became (NaN|Infinity) at epoch \d+: the run diverged \(a smaller learning rate helps\)$/
+      .test(message),
     message,
   );
 });
 
-Deno.test("train prints the book's lines", () => {
+Deno.test("train prints the book's lines", async () => {
   nn.manualSeed(0);
   const net = new nn.SoftmaxNetwork(3, 4, 2);
   const lines: string[] = [];
   const log = console.log;
   console.log = (line: string) => lines.push(line);
   try {
-    net.train(nn.rand([5, 3], { dtype: "float64" }), nn.oneHot([0, 1, 0, 1, 1], 2), {
-      epochs: 2,
-      learningRate: 0.01,
-    });
+    await net.train(
+      nn.rand([5, 3], { dtype: "float64" }),
+      nn.oneHot([0, 1, 0, 1, 1], 2, { dtype: "float64" }),
+      {
+        epochs: 2,
+        lr: 0.01,
+      },
+    );
   } finally {
     console.log = log;
   }

@@ -15,7 +15,7 @@ import { loadMicrochips } from "../../lib/train/microchips.ts";
 import { NeuralNetwork } from "../../lib/models/neural_network.ts";
 import { SoftmaxNetwork } from "../../lib/models/softmax_network.ts";
 import { readMnist } from "../../lib/data/datasets.ts";
-import type { NeuralNetworkWeights } from "../../lib/models/neural_network.ts";
+import type { NeuralNetworkWeights } from "../../lib/models/two_layer.ts";
 import { assert } from "../assert.ts";
 import { gpuTest } from "./helpers.ts";
 import { FIXTURES } from "../datasets.ts";
@@ -59,7 +59,7 @@ gpuTest("Part4-2: the book's network trains to the CPU's loss and accuracy", asy
   nn.manualSeed(0);
   const cpuNet = new NeuralNetwork(2, 10, 1, { dtype: "float32" });
   const start = uploadWeights(cpuNet.weights()); // still on the CPU: copies
-  const cpuLosses = cpuNet.train(X, y, { epochs, learningRate: lr });
+  const cpuLosses = await cpuNet.train(X, y, { epochs, lr });
   const cpuAccuracy = nn.accuracy(cpuNet.predict(X), y);
 
   await nn.setBackend("webgpu");

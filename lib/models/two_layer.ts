@@ -1,0 +1,226 @@
+/**
+ * What the book's two networks share: two layers of weights stored as the book
+ * stores them (`weights1` [input, hidden], `bias1` [1, hidden], `weights2`
+ * [hidden, output], `bias2` [1, output]), the activations of the last forward
+ * pass (`a1`, `a2`), a checked `fromWeights`, a step of gradient descent, and
+ * full-batch training through the one training loop (`fit`). What differs, the
+ * forward pass, the loss and the gradients, each network writes out as the book
+ * does.
+ *
+ * @module
+ */
+
+import { ShapeError } from "../errors.ts";
+import type { DType, Tensor } from "../tensor/mod.ts";
+import { fit } from "../train/fit.ts";
+import { descend } from "./weights.ts";
+
+/**
+ * The weights of a two-layer network, as in the book's `model.json`.
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2, Part4-3.
+ */
+export interface NeuralNetworkWeights {
+  /** [input, hidden]. */
+  weights1: Tensor;
+  /** [1, hidden]. */
+  bias1: Tensor;
+  /** [hidden, output]. */
+  weights2: Tensor;
+  /** [1, output]. */
+  bias2: Tensor;
+}
+
+/**
+ * Options of `train`: the book's full-batch gradient descent.
+ *
+ * Chapter: 4.5 backpropagation; Part4-2, Part4-3.
+ */
+export interface TrainOptions {
+  /** How many full-batch epochs (the book: 5000 for Part4-2, 10 for Part4-3). */
+  epochs: number;
+  /** The gradient descent step, as `optim` names it (the book: 0.5, and 0.01 for Part4-3). */
+  lr: number;
+  /**
+   * Called after each epoch with its number (from 0) and loss. The
+   * `SoftmaxNetwork` prints `Epoch N, Loss: …` by default, as the book does;
+   * pass `() => {}` for quiet.
+   */
+  onEpoch?: (epoch: number, loss: number) => void;
+  /** Read the loss every this many epochs (default 1; more saves GPU round trips). */
+  readEvery?: number;
+  /** A progress bar's label, drawn on a terminal (default: none). */
+  progress?: string;
+}
+
+/** The names of the four weights, in the order the book draws them. */
+const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
+
+/**
+ * The shell of the book's two networks (`NeuralNetwork`, `SoftmaxNetwork`).
+ *
+ * Chapter: 4.4 forward propagation, 4.5 backpropagation; Part4-1, Part4-2, Part4-3.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NeuralNetwork, SoftmaxNetwork, TwoLayerNetwork } from "@handson/nn";
+ * assert.ok(new NeuralNetwork(2, 3, 1) instanceof TwoLayerNetwork);
+ * assert.deepEqual(new SoftmaxNetwork(4, 3, 2).sizes, [4, 3, 2]);
+ * ```
+ */
+export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
+  /** Input-to-hidden weights, [input, hidden]. */
+  weights1: Tensor;
+  /** Hidden biases, [1, hidden]. */
+  bias1: Tensor;
+  /** Hidden-to-output weights, [hidden, output]. */
+  weights2: Tensor;
+  /** Output biases, [1, output]. */
+  bias2: Tensor;
+  /** The hidden layer's activation from the last `forward` (the book's `a1`). */
+  a1: Tensor | null = null;
+  /** The output from the last `forward` (the book's `a2`). */
+  a2: Tensor | null = null;
+
+  /** Takes the weights, checked to fit together. */
+  protected constructor(weights: NeuralNetworkWeights) {
+    checkWeights(new.target.name, weights);
+    this.weights1 = weights.weights1;
+    this.bias1 = weights.bias1;
+    this.weights2 = weights.weights2;
+    this.bias2 = weights.bias2;
+  }
+
+  /**
+   * A network of this kind with the given weights (from a `model.json`, say).
+   * Their shapes must fit together: weights1 [in, hidden], bias1 [1, hidden],
+   * weights2 [hidden, out], bias2 [1, out]; a `ShapeError` names the one that
+   * does not.
+   */
+  static fromWeights<T extends TwoLayerNetwork>(
+    this: abstract new (...args: never[]) => T,
+    weights: NeuralNetworkWeights,
+  ): T {
+    checkWeights(`${this.name}.fromWeights`, weights);
+    const net = Object.create(this.prototype) as T;
+    Object.assign(net, { ...pick(weights), a1: null, a2: null });
+    return net;
+  }
+
+  /** The number of inputs, hidden neurons and outputs. */
+  get sizes(): [number, number, number] {
+    return [this.weights1.shape[0], this.weights1.shape[1], this.weights2.shape[1]];
+  }
+
+  /** The weights' dtype. */
+  get dtype(): DType {
+    return this.weights1.dtype;
+  }
+
+  /** Forward propagation: sets and returns `a2` (and `a1`), as the book writes it. */
+  abstract forward(X: Tensor): Tensor;
+
+  /** The book's loss of outputs `yHat` against targets `y`, as a scalar tensor (not read). */
+  abstract loss(y: Tensor, yHat: Tensor): Tensor;
+
+  /** The gradients of the loss by the book's backpropagation, from the last `forward(X)`. */
+  abstract gradients(X: Tensor, y: Tensor): NeuralNetworkWeights;
+
+  /** One step of gradient descent: each weight moves by `-lr` times its gradient. */
+  backward(X: Tensor, y: Tensor, lr: number): void {
+    Object.assign(this, descend(this.weights(), this.gradients(X, y), lr));
+  }
+
+  /** What `train` reports after each epoch when the caller says nothing. */
+  protected onEpoch(_epoch: number, _loss: number): void {}
+
+  /**
+   * Full-batch training as the book's loop (forward, loss recorded before the
+   * update, backward), run by the one training loop: on any backend, reading
+   * the loss once per epoch (or per `readEvery`). Resolves to each epoch's
+   * loss; a loss that becomes NaN or infinite rejects with a
+   * `NonFiniteLossError` naming the epoch.
+   */
+  async train(X: Tensor, y: Tensor, options: TrainOptions): Promise<number[]> {
+    const name = `${this.constructor.name}.train`;
+    const { epochs, lr } = options;
+    if (!Number.isInteger(epochs) || epochs < 0) {
+      throw new RangeError(`${name}: expected a whole number of epochs, found ${epochs}`);
+    }
+    if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
+      throw new RangeError(`${name}: expected a positive learning rate lr, found ${lr}`);
+    }
+    const onEpoch = options.onEpoch ?? ((epoch: number, loss: number) => this.onEpoch(epoch, loss));
+    const { losses } = await fit({
+      epochs,
+      batches: () => [null],
+      batchesPerEpoch: 1,
+      readEvery: options.readEvery,
+      progress: options.progress ?? false,
+      interruptible: false,
+      step: () => {
+        const loss = this.loss(y, this.forward(X));
+        this.backward(X, y, lr);
+        return { loss };
+      },
+      onEpochEnd: (log) => onEpoch(log.epoch, log.loss),
+    });
+    return losses;
+  }
+
+  /** The weights, for saving (see `saveModelJson`). */
+  weights(): NeuralNetworkWeights {
+    return pick(this);
+  }
+
+  /** Checks that the targets `y` have one row per row of `X` and one column per output. */
+  protected checkTargets(X: Tensor, y: Tensor, what: string): void {
+    const [m, outputs] = [X.shape[0], this.sizes[2]];
+    if (y.ndim !== 2 || y.shape[0] !== m || y.shape[1] !== outputs) {
+      throw new ShapeError(
+        `${this.constructor.name}: expected ${what} of shape [${m}, ${outputs}], found [${y.shape}]`,
+      );
+    }
+  }
+}
+
+function pick(weights: NeuralNetworkWeights): NeuralNetworkWeights {
+  const { weights1, bias1, weights2, bias2 } = weights;
+  return { weights1, bias1, weights2, bias2 };
+}
+
+/** Throws a `ShapeError` naming the first weight whose shape does not fit weights1 and weights2. */
+function checkWeights(where: string, weights: NeuralNetworkWeights): void {
+  for (const key of KEYS) {
+    if (weights[key]?.ndim !== 2) {
+      throw new ShapeError(
+        `${where}: expected ${key} to be a 2-D tensor, found ${
+          weights[key] === undefined ? "none" : `shape [${weights[key].shape}]`
+        }`,
+      );
+    }
+  }
+  const [inputs, hidden] = weights.weights1.shape, outputs = weights.weights2.shape[1];
+  const expected: Record<(typeof KEYS)[number], number[]> = {
+    weights1: [inputs, hidden],
+    bias1: [1, hidden],
+    weights2: [hidden, outputs],
+    bias2: [1, outputs],
+  };
+  for (const key of KEYS) {
+    const got = weights[key].shape;
+    if (got.some((d, i) => d !== expected[key][i])) {
+      throw new ShapeError(`${where}: expected ${key} of shape [${expected[key]}], found [${got}]`);
+    }
+  }
+  const dtype = weights.weights1.dtype;
+  for (const key of KEYS) {
+    if (weights[key].dtype !== dtype) {
+      throw new TypeError(
+        `${where}: expected every weight in ${dtype} as weights1 is, found ${key} in ` +
+          weights[key].dtype,
+      );
+    }
+  }
+}
