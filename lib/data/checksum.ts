@@ -31,7 +31,7 @@ function hex(bytes: Uint8Array): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sha256Hex } from "@handson/nn";
+ * import { sha256Hex } from "./checksum.ts";
  * assert.equal(
  *   await sha256Hex(new TextEncoder().encode("abc")),
  *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
@@ -52,7 +52,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { md5Hex } from "@handson/nn";
+ * import { md5Hex } from "./checksum.ts";
  * assert.equal(md5Hex(new TextEncoder().encode("abc")), "900150983cd24fb0d6963f7d28e17f72");
  * ```
  */

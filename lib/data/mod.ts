@@ -17,7 +17,7 @@
  */
 
 export { cacheDir } from "./cache_dir.ts";
-export { type Checksum, md5Hex, sha256Hex } from "./checksum.ts";
+export type { Checksum } from "./checksum.ts";
 export { download, type DownloadOptions } from "./download.ts";
 export { readBytes, readText } from "./read.ts";
 export { type CsvOptions, parseCsv, readCsv, type ReadCsvOptions } from "./csv.ts";

@@ -31,15 +31,6 @@ export { matmul } from "./ops/matmul.ts";
 export { concat, stack } from "./ops/movement.ts";
 export { defaultGenerator, Generator, manualSeed } from "./random.ts";
 export { type BackendName, getBackend, setBackend } from "./select_backend.ts";
-export type {
-  AdamConstants,
-  Backend,
-  BinaryOp,
-  MatmulSpec,
-  ReduceOp,
-  Storage,
-  UnaryOp,
-  View,
-} from "./backend.ts";
+
 export type { DType, TypedArray } from "./dtype.ts";
 export type { Shape } from "./shape.ts";

@@ -4,7 +4,8 @@
  */
 
 import { join } from "node:path";
-import { DataFormatError, datasetManifest, datasets, DownloadError, sha256Hex } from "../../mod.ts";
+import { DataFormatError, datasetManifest, datasets, DownloadError } from "../../mod.ts";
+import { sha256Hex } from "../../lib/data/checksum.ts";
 import { assert, assertClose, assertEquals } from "../assert.ts";
 import { assertRejects, EX2DATA2, FIXTURES, listDir, withServer, withTempDir } from "./helpers.ts";
 

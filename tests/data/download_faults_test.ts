@@ -8,7 +8,8 @@
  */
 
 import { join } from "node:path";
-import { download, DownloadError, sha256Hex } from "../../mod.ts";
+import { download, DownloadError } from "../../mod.ts";
+import { sha256Hex } from "../../lib/data/checksum.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { assertRejects, listDir, withServer, withTempDir } from "./helpers.ts";
 

@@ -5,7 +5,8 @@
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { download, DownloadError, md5Hex, readBytes, readText, sha256Hex } from "../../mod.ts";
+import { download, DownloadError, readBytes, readText } from "../../mod.ts";
+import { md5Hex, sha256Hex } from "../../lib/data/checksum.ts";
 import { assert, assertEquals } from "../assert.ts";
 import {
   assertRejects,

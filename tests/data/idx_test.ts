@@ -5,14 +5,8 @@
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  DataFormatError,
-  IDX_IMAGES,
-  IDX_LABELS,
-  md5Hex,
-  readIdx,
-  readIdxHeader,
-} from "../../mod.ts";
+import { DataFormatError, IDX_IMAGES, IDX_LABELS, readIdx, readIdxHeader } from "../../mod.ts";
+import { md5Hex } from "../../lib/data/checksum.ts";
 import { assertEquals } from "../assert.ts";
 import { assertRejects, FIXTURES, withTempDir } from "./helpers.ts";
 

@@ -14,12 +14,12 @@ import {
   datasetManifest,
   datasets,
   DownloadError,
-  md5Hex,
   MnistData,
   readIdx,
   readMnist,
   ShapeError,
 } from "../../mod.ts";
+import { md5Hex } from "../../lib/data/checksum.ts";
 import { assert, assertClose, assertEquals, assertThrows } from "../assert.ts";
 import { assertRejects, listDir, withEnv, withServer, withTempDir } from "../data/helpers.ts";
 import { fullDataDir } from "../datasets.ts";

@@ -1,0 +1,18 @@
+/**
+ * For writing a backend: the interface a backend implements (a short list of
+ * primitives) and the types its methods take. Exported as
+ * `@handson/nn/backend`; a user of tensors needs none of it.
+ *
+ * @module
+ */
+
+export type {
+  AdamConstants,
+  Backend,
+  BinaryOp,
+  MatmulSpec,
+  ReduceOp,
+  Storage,
+  UnaryOp,
+  View,
+} from "./backend.ts";
