@@ -20,7 +20,11 @@ import { ShapeError } from "../errors.ts";
 import { stack, type Tensor } from "../tensor/mod.ts";
 import { epochProgress } from "./progress.ts";
 
-/** What one step reports about its batch: its mean loss, not read yet. */
+/**
+ * What one step reports about its batch: its mean loss, not read yet.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface StepResult {
   /** The batch's mean loss, a scalar tensor (left on its device). */
   loss: Tensor;
@@ -28,7 +32,11 @@ export interface StepResult {
   size?: number;
 }
 
-/** Where the loop stopped before its last epoch, and why. */
+/**
+ * Where the loop stopped before its last epoch, and why.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface FitStop {
   /** `"signal"`: Ctrl-C or SIGTERM; `"early"`: the metric stopped improving. */
   reason: "signal" | "early";
@@ -40,7 +48,11 @@ export interface FitStop {
   batch: number;
 }
 
-/** One epoch's record: its mean loss, and what `onEpochEnd` added. */
+/**
+ * One epoch's record: its mean loss, and what `onEpochEnd` added.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface EpochLog {
   /** The epoch (from 0, as the book prints it). */
   epoch: number;
@@ -52,7 +64,11 @@ export interface EpochLog {
   [metric: string]: number;
 }
 
-/** Early stopping: stop when `metric` has not improved for `patience` epochs. */
+/**
+ * Early stopping: stop when `metric` has not improved for `patience` epochs.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface EarlyStopping {
   /** A key of the epoch logs (`"loss"`, or one that `onEpochEnd` returns). */
   metric: string;
@@ -62,7 +78,11 @@ export interface EarlyStopping {
   mode?: "min" | "max";
 }
 
-/** Options for {@linkcode fit}. */
+/**
+ * Options for {@linkcode fit}.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface FitOptions<B> {
   /** How many epochs (a whole number ≥ 0). */
   epochs: number;
@@ -97,7 +117,11 @@ export interface FitOptions<B> {
   interruptible?: boolean;
 }
 
-/** What {@linkcode fit} did. */
+/**
+ * What {@linkcode fit} did.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ */
 export interface FitResult {
   /** Each finished epoch's mean loss. */
   losses: number[];
@@ -110,6 +134,17 @@ export interface FitResult {
 /**
  * A loss that became NaN or infinite: the run diverged. Names the epoch and
  * batch where it first did.
+ *
+ * Chapter: 4.5 backpropagation (the training loop); Part4-2, Part4-3.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NonFiniteLossError } from "@handson/nn";
+ * const error = new NonFiniteLossError(NaN, 3, 7, 20);
+ * assert.equal(error.message, "the loss became NaN at epoch 3, batch 7: the run diverged (a smaller learning rate helps)");
+ * assert.ok(error instanceof RangeError);
+ * ```
  */
 export class NonFiniteLossError extends RangeError {
   /** The epoch (from 0). */
