@@ -21,7 +21,7 @@
  * The bundle is built, not committed: the library changes often and a stale
  * copy would let the browser test pass on old code.
  *
- *   deno run --allow-read --allow-write=web/dist --allow-run=deno --allow-env web/build.ts
+ *   deno run --allow-read --allow-write=web/dist --allow-run web/build.ts
  *
  * @module
  */

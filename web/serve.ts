@@ -87,17 +87,22 @@ export async function handle(request: Request): Promise<Response> {
 
 /**
  * Starts the server on 127.0.0.1 at `port` (0: any free port); the returned
- * server's `addr.port` says which, and `shutdown()` stops it.
+ * server's `addr.port` says which, and `shutdown()` stops it. `onRequest`
+ * hears each request's path (the tests use it to see the Worker load).
  */
 export function servePlayground(
   port: number,
   onListen?: (url: string) => void,
+  onRequest?: (path: string) => void,
 ): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({
     hostname: "127.0.0.1",
     port,
     onListen: ({ port }) => onListen?.(`http://127.0.0.1:${port}/`),
-  }, handle);
+  }, (request) => {
+    onRequest?.(new URL(request.url).pathname);
+    return handle(request);
+  });
 }
 
 if (import.meta.main) {
