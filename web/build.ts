@@ -97,7 +97,17 @@ async function checkNodeImports(): Promise<void> {
   }
 }
 
-/** Builds the three files; returns their paths and sizes. */
+/**
+ * Builds the three files; returns their paths and sizes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildWeb } from "./build.ts";
+ * const files = await buildWeb();
+ * assert.deepEqual(files.map((f) => f.file), ["web/dist/nn.js", "web/dist/worker.js", "web/dist/playground.js"]);
+ * ```
+ */
 export async function buildWeb(): Promise<{ file: string; bytes: number }[]> {
   await Deno.mkdir(dist, { recursive: true });
   await bundle("mod.ts", "nn.js");

@@ -46,6 +46,16 @@ const COMMON = {
  * The file a URL path names: `web/` and below (`/` is `index.html`), or one of
  * the few files outside it; `undefined` for anything else, dot files and
  * TypeScript sources included (the page runs only the built `dist/`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileFor } from "./serve.ts";
+ * assert.ok(fileFor("/")!.pathname.endsWith("/web/index.html"));
+ * assert.ok(fileFor("/data/ex2data2.txt")!.pathname.endsWith("/tests/fixtures/datasets/ex2data2.txt"));
+ * assert.equal(fileFor("/../deno.json"), undefined);
+ * assert.equal(fileFor("/playground.ts"), undefined);
+ * ```
  */
 export function fileFor(pathname: string): URL | undefined {
   if (pathname in EXTRA) return EXTRA[pathname];
@@ -59,7 +69,20 @@ export function fileFor(pathname: string): URL | undefined {
   return new URL(parts.map(encodeURIComponent).join("/"), WEB);
 }
 
-/** Answers one request: the file with its type and the isolation headers, or 404/405. */
+/**
+ * Answers one request: the file with its type and the isolation headers, or 404/405.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { handle } from "./serve.ts";
+ * const response = await handle(new Request("http://127.0.0.1/data/ex2data2.txt"));
+ * assert.equal(response.status, 200);
+ * assert.equal(response.headers.get("cross-origin-embedder-policy"), "require-corp");
+ * assert.ok((await response.text()).startsWith("0.051267,0.69956,1"));
+ * assert.equal((await handle(new Request("http://127.0.0.1/nothing.js"))).status, 404);
+ * ```
+ */
 export async function handle(request: Request): Promise<Response> {
   if (request.method !== "GET" && request.method !== "HEAD") {
     return new Response("method not allowed\n", { status: 405, headers: COMMON });
@@ -89,6 +112,17 @@ export async function handle(request: Request): Promise<Response> {
  * Starts the server on 127.0.0.1 at `port` (0: any free port); the returned
  * server's `addr.port` says which, and `shutdown()` stops it. `onRequest`
  * hears each request's path (the tests use it to see the Worker load).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { servePlayground } from "./serve.ts";
+ * const server = servePlayground(0);
+ * const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+ * assert.equal(response.headers.get("cross-origin-opener-policy"), "same-origin");
+ * await response.body?.cancel();
+ * await server.shutdown();
+ * ```
  */
 export function servePlayground(
   port: number,
