@@ -72,11 +72,17 @@ async function keepScreenshot(png: Uint8Array, name: string, folder: string): Pr
   await Deno.writeFile(`${dir}/${name}`, png);
 }
 
+// deno task test:web runs this file; without a browser it fails, never skips.
 const chromium = await chromiumPath();
+if (chromium === undefined) {
+  throw new Error(
+    "deno task test:web drives a real browser: install Chromium (apt-get install chromium) " +
+      "or set CHROMIUM to its path",
+  );
+}
 
 Deno.test({
   name: "playground: Part4-2, the activation chart and the digit panel work in headless Chromium",
-  ignore: chromium === undefined,
   sanitizeResources: false, // Chromium's stderr is drained until it exits
   sanitizeOps: false,
   async fn(t) {
@@ -86,7 +92,7 @@ Deno.test({
     const server = servePlayground(0, undefined, (path) => requested.push(path));
     const base = `http://127.0.0.1:${server.addr.port}/`;
     const shots = await Deno.makeTempDir({ prefix: "nn-playground-" });
-    const browser = await Browser.launch(chromium!, 1100, 900);
+    const browser = await Browser.launch(chromium, 1100, 900);
     try {
       await t.step("Part4-2 with autostart reaches the CLI's accuracy, and draws", async () => {
         await browser.goto(`${base}?autostart=1&epochs=${EPOCHS}&seed=${SEED}`);
