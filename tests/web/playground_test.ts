@@ -179,11 +179,23 @@ Deno.test({
           "a prediction",
           10_000,
         );
-        const result = await browser.evaluate<{ digit: string; values: number[] }>(`({
+        const result = await browser.evaluate<
+          { digit: string; values: number[]; drawn: number[] }
+        >(`({
           digit: document.getElementById("part4-3").dataset.prediction,
           values: [...document.querySelectorAll("#bars .value")].map((e) => parseFloat(e.textContent)),
+          drawn: [...document.querySelectorAll("#bars li")].map((li) =>
+            li.querySelector(".fill").getBoundingClientRect().width /
+              li.querySelector(".track").getBoundingClientRect().width),
         })`);
         assert.equal(result.values.length, 10);
+        // Each bar is drawn as long as its number says (a bar that shows nothing once passed).
+        result.drawn.forEach((fraction, d) =>
+          assert.ok(
+            Math.abs(fraction * 100 - result.values[d]) < 1,
+            `bar ${d} is drawn ${(fraction * 100).toFixed(1)}% long for ${result.values[d]}%`,
+          )
+        );
         const sum = result.values.reduce((a, b) => a + b, 0);
         assert.ok(Math.abs(sum - 100) < 1, `the ten bars add up to ${sum}%, expected 100%`);
         assert.equal(result.digit, "7", `the stroke of a 7 was read as ${result.digit}`);
