@@ -132,5 +132,13 @@ export function whereJsonFails(text: string): string {
     return `${where}: expected JSON, found ${word} (JSON has no NaN or Infinity; Python's ` +
       "json.dump writes them for numbers that are not finite, as the weights of a diverged model)";
   }
-  return `${where}: expected JSON, found ${JSON.stringify(text.slice(at, at + 16))}`;
+  return `${where}: expected JSON, found ${visible(text.slice(at, at + 16))}`;
+}
+
+/** `text` quoted, with characters a terminal would not show (a BOM, a zero-width space) as \uXXXX. */
+function visible(text: string): string {
+  return JSON.stringify(text).replace(
+    /[\u00a0\u00ad\u061c\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

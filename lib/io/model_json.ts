@@ -140,11 +140,23 @@ export function parseModelJson(
   source = "model.json",
   dtype: "float32" | "float64" = "float64",
 ): NeuralNetwork {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark, as Notepad writes
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     throw new DataFormatError(`${source}, ${whereJsonFails(text)}`);
+  }
+  // JSON.parse keeps the last of two equal keys without a word; a model must not.
+  const seen = new Map<string, number[]>();
+  for (const { key, line } of topLevelKeys(text)) seen.set(key, [...seen.get(key) ?? [], line]);
+  for (const [key, lines] of seen) {
+    if (lines.length > 1) {
+      throw new DataFormatError(
+        `${source}: "${key}" is given ${lines.length} times (lines ${lines.join(", ")}), ` +
+          "expected it once",
+      );
+    }
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new DataFormatError(
@@ -243,10 +255,10 @@ export async function loadModelJson(
       await response.body?.cancel();
       throw new DownloadError(`${name}: HTTP ${response.status} ${response.statusText}`);
     }
-    text = await response.text().catch(failed);
+    text = decodeUtf8(new Uint8Array(await response.arrayBuffer().catch(failed)), name);
   } else {
     try {
-      text = await Deno.readTextFile(url ?? name);
+      text = decodeUtf8(await Deno.readFile(url ?? name), name);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         throw new Deno.errors.NotFound(`${name}: no such model file`);
@@ -255,4 +267,64 @@ export async function loadModelJson(
     }
   }
   return parseModelJson(text, name, dtype);
+}
+
+/** The text of a model file: UTF-8, or an error naming the encoding it is in instead. */
+function decodeUtf8(bytes: Uint8Array, name: string): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+    (bytes.length >= 4 && (bytes[1] === 0 && bytes[3] === 0 || bytes[0] === 0 && bytes[2] === 0));
+  if (utf16) {
+    throw new DataFormatError(
+      `${name}: expected JSON in UTF-8, found UTF-16 (every other byte is 0, as Windows' ` +
+        "PowerShell writes with > or Out-File); save it as UTF-8",
+    );
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new DataFormatError(
+      `${name}: expected JSON in UTF-8, found an invalid byte at byte ${at}`,
+    );
+  }
+}
+
+/** The offset of the first byte that makes `bytes` invalid UTF-8. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let low = 0, high = bytes.length; // invalid within [0, high), valid within [0, low)
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid), { stream: true });
+      low = mid;
+    } catch {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+/** The keys of the outermost object of valid JSON `text`, with the line each is on. */
+function topLevelKeys(text: string): { key: string; line: number }[] {
+  const keys: { key: string; line: number }[] = [];
+  let depth = 0, line = 1, expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === "{" || c === "[") {
+      depth++;
+      expectKey = c === "{" && depth === 1;
+    } else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) expectKey = true;
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      if (expectKey) keys.push({ key: JSON.parse(text.slice(i, end + 1)), line });
+      expectKey = false;
+      i = end;
+    }
+  }
+  return keys;
 }

@@ -66,6 +66,38 @@ const cases: HostileCase[] = [
     ],
   },
   {
+    name: "a key given twice (JSON.parse would keep the second without a word)",
+    files: {
+      "model.json": model({}).replace(
+        '"bias2": [[0]]',
+        '"bias2": [[0]],\n  "weights1": [[9, 9], [9, 9]]',
+      ),
+    },
+    run: load,
+    error: DataFormatError,
+    names: ['$DIR/model.json: "weights1" is given 2 times (lines 2, 6)', "expected it once"],
+  },
+  {
+    name: "UTF-16, as PowerShell's > writes",
+    files: {
+      "model.json": new Uint8Array([
+        0xff,
+        0xfe,
+        ...[...model({})].flatMap((c) => [c.charCodeAt(0), 0]),
+      ]),
+    },
+    run: load,
+    error: DataFormatError,
+    names: ["$DIR/model.json: expected JSON in UTF-8, found UTF-16", "save it as UTF-8"],
+  },
+  {
+    name: "a zero-width space before a number, shown rather than hidden",
+    files: { "model.json": model({ bias2: "[[\u200b0]]" }) },
+    run: load,
+    error: DataFormatError,
+    names: ["$DIR/model.json, line 5, column 14", 'found "\\u200b0]]'],
+  },
+  {
     name: "null, as JavaScript's JSON.stringify writes NaN",
     files: { "model.json": model({ bias1: "[[0, null]]" }) },
     run: load,
@@ -205,3 +237,13 @@ const cases: HostileCase[] = [
 ];
 
 hostileTests("model.json", cases);
+
+Deno.test("hostile model.json: a UTF-8 byte order mark (Notepad's) is read as UTF-8", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/model.json`, "\ufeff" + model({}));
+    assertEquals((await loadModelJson(`${dir}/model.json`)).sizes, [2, 2, 1]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
