@@ -15,8 +15,9 @@ const APP = "handson-nn";
  * The default cache folder for operating system `os`, reading environment
  * variables through `env`: `$XDG_CACHE_HOME` or `~/.cache` on Linux and other
  * Unix systems, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows, each
- * with `/handson-nn` added. With no home folder either, a folder under the
- * system's temporary directory.
+ * with `/handson-nn` added. With no home folder (and no `XDG_CACHE_HOME`) there is
+ * no folder that belongs to this user alone (a shared temporary folder could
+ * hold anyone's files), so it is a `RangeError` asking for `NN_CACHE_DIR`.
  *
  * Chapter: the exercises' data.
  *
@@ -41,7 +42,10 @@ export function defaultCacheDir(os: string, env: (name: string) => string | unde
   // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
   if (xdg && posix.isAbsolute(xdg)) return posix.join(xdg, APP);
   if (home) return posix.join(home, ".cache", APP);
-  return posix.join(env("TMPDIR") ?? "/tmp", APP);
+  throw new RangeError(
+    "the download cache needs a folder of its own: HOME is not set; set NN_CACHE_DIR to an " +
+      "absolute path (or HOME)",
+  );
 }
 
 /**
@@ -63,5 +67,14 @@ export function defaultCacheDir(os: string, env: (name: string) => string | unde
  * ```
  */
 export function cacheDir(): string {
-  return envVar("NN_CACHE_DIR") ?? defaultCacheDir(hostOs(), envVar);
+  const chosen = envVar("NN_CACHE_DIR");
+  if (chosen === undefined) return defaultCacheDir(hostOs(), envVar);
+  const absolute = hostOs() === "windows" ? win32.isAbsolute(chosen) : posix.isAbsolute(chosen);
+  if (!absolute) {
+    const tilde = chosen.startsWith("~")
+      ? " (a shell expands ~ only outside quotes: write $HOME instead)"
+      : "";
+    throw new RangeError(`NN_CACHE_DIR: expected an absolute path, found "${chosen}"${tilde}`);
+  }
+  return chosen;
 }

@@ -3,7 +3,7 @@
 import { cacheDir } from "../../mod.ts";
 import { defaultCacheDir } from "../../lib/data/cache_dir.ts";
 import { formatBytes, formatProgress } from "../../lib/data/progress.ts";
-import { assertEquals } from "../assert.ts";
+import { assertEquals, assertThrows } from "../assert.ts";
 import { withEnv } from "./helpers.ts";
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
@@ -33,7 +33,12 @@ Deno.test("defaultCacheDir: each system's user cache directory plus handson-nn",
     defaultCacheDir("windows", env({ USERPROFILE: "C:\\Users\\ada" })),
     "C:\\Users\\ada\\AppData\\Local\\handson-nn",
   );
-  assertEquals(defaultCacheDir("linux", env({})), "/tmp/handson-nn");
+  // No home: no folder of this user's own (a shared /tmp/handson-nn could hold anyone's files).
+  assertThrows(
+    () => defaultCacheDir("linux", env({ TMPDIR: "/tmp" })),
+    RangeError,
+    "HOME is not set; set NN_CACHE_DIR to an absolute path",
+  );
 });
 
 Deno.test("cacheDir: NN_CACHE_DIR wins; without it, the system default", async () => {
@@ -54,4 +59,19 @@ Deno.test("progress bar text", () => {
     "train-images-idx3-ubyte.gz [##########----------]  50% 5.0/9.9 MB",
   );
   assertEquals(formatProgress("f", 3000, 0, 10), "f 3.0 kB");
+});
+
+Deno.test("cacheDir: NN_CACHE_DIR must be absolute; a quoted ~ is named", async () => {
+  await withEnv("NN_CACHE_DIR", "~/cache", () =>
+    assertThrows(
+      () => cacheDir(),
+      RangeError,
+      'NN_CACHE_DIR: expected an absolute path, found "~/cache" (a shell expands ~ only outside ' +
+        "quotes: write $HOME instead)",
+    ));
+  await withEnv(
+    "NN_CACHE_DIR",
+    "cache",
+    () => assertThrows(() => cacheDir(), RangeError, 'expected an absolute path, found "cache"'),
+  );
 });
