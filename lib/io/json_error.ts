@@ -142,3 +142,46 @@ function visible(text: string): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * The first key that the outermost object of valid JSON `text` holds more than
+ * once, with the lines it is on; `null` when each key is there once.
+ * (`JSON.parse` keeps the last of equal keys without a word.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { repeatedKey } from "./json_error.ts";
+ * assert.deepEqual(repeatedKey('{"a": 1,\n "b": {"a": 2},\n "a": 3}'), { key: "a", lines: [1, 3] });
+ * assert.equal(repeatedKey('{"a": 1, "b": {"a": 2}}'), null);
+ * ```
+ */
+export function repeatedKey(text: string): { key: string; lines: number[] } | null {
+  const lines = new Map<string, number[]>();
+  for (const { key, line } of topLevelKeys(text)) lines.set(key, [...lines.get(key) ?? [], line]);
+  for (const [key, at] of lines) if (at.length > 1) return { key, lines: at };
+  return null;
+}
+
+/** The keys of the outermost object of valid JSON `text`, with the line each is on. */
+function topLevelKeys(text: string): { key: string; line: number }[] {
+  const keys: { key: string; line: number }[] = [];
+  let depth = 0, line = 1, expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === "{" || c === "[") {
+      depth++;
+      expectKey = c === "{" && depth === 1;
+    } else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) expectKey = true;
+    else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      if (expectKey) keys.push({ key: JSON.parse(text.slice(i, end + 1)), line });
+      expectKey = false;
+      i = end;
+    }
+  }
+  return keys;
+}

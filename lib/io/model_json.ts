@@ -12,7 +12,7 @@ import { NeuralNetwork } from "../models/neural_network.ts";
 import type { NeuralNetworkWeights } from "../models/two_layer.ts";
 import { tensor } from "../tensor/mod.ts";
 import { writeFileAtomic } from "../host.ts";
-import { whereJsonFails } from "./json_error.ts";
+import { repeatedKey, whereJsonFails } from "./json_error.ts";
 
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
 
@@ -148,15 +148,12 @@ export function parseModelJson(
     throw new DataFormatError(`${source}, ${whereJsonFails(text)}`);
   }
   // JSON.parse keeps the last of two equal keys without a word; a model must not.
-  const seen = new Map<string, number[]>();
-  for (const { key, line } of topLevelKeys(text)) seen.set(key, [...seen.get(key) ?? [], line]);
-  for (const [key, lines] of seen) {
-    if (lines.length > 1) {
-      throw new DataFormatError(
-        `${source}: "${key}" is given ${lines.length} times (lines ${lines.join(", ")}), ` +
-          "expected it once",
-      );
-    }
+  const twice = repeatedKey(text);
+  if (twice) {
+    throw new DataFormatError(
+      `${source}: "${twice.key}" is given ${twice.lines.length} times (lines ` +
+        `${twice.lines.join(", ")}), expected it once`,
+    );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new DataFormatError(
@@ -304,27 +301,4 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     }
   }
   return low;
-}
-
-/** The keys of the outermost object of valid JSON `text`, with the line each is on. */
-function topLevelKeys(text: string): { key: string; line: number }[] {
-  const keys: { key: string; line: number }[] = [];
-  let depth = 0, line = 1, expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\n") line++;
-    else if (c === "{" || c === "[") {
-      depth++;
-      expectKey = c === "{" && depth === 1;
-    } else if (c === "}" || c === "]") depth--;
-    else if (c === "," && depth === 1) expectKey = true;
-    else if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-      if (expectKey) keys.push({ key: JSON.parse(text.slice(i, end + 1)), line });
-      expectKey = false;
-      i = end;
-    }
-  }
-  return keys;
 }

@@ -19,7 +19,7 @@
 import { fileURLToPath } from "node:url";
 import { DataFormatError } from "../errors.ts";
 import { writeFileAtomic } from "../host.ts";
-import { whereJsonFails } from "./json_error.ts";
+import { repeatedKey, whereJsonFails } from "./json_error.ts";
 import { tensor } from "../tensor/create.ts";
 import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -188,6 +188,14 @@ export function decodeSafetensors(
     header = JSON.parse(text);
   } catch {
     fail(`the header is not a JSON object: ${whereJsonFails(text)}`);
+  }
+  const twice = repeatedKey(text);
+  if (twice) {
+    fail(
+      `tensor ${
+        preview(twice.key)
+      } is named ${twice.lines.length} times in the header, expected once`,
+    );
   }
 
   const metadata: Record<string, string> = {};

@@ -86,6 +86,19 @@ const cases: HostileCase[] = [
     names: ['$DIR/m.safetensors: tensor "b"', "leave a gap after byte 4"],
   },
   {
+    name: "a tensor name given twice (JSON.parse keeps the second)",
+    files: {
+      "m.safetensors": file(
+        '{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},\n' +
+          '"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}',
+        new Array(8),
+      ),
+    },
+    run: load,
+    error: DataFormatError,
+    names: ['$DIR/m.safetensors: tensor "a" is named 2 times in the header', "expected once"],
+  },
+  {
     name: "bytes no tensor covers",
     files: { "m.safetensors": file({ a: at(f32(1), 0, 4) }, new Array(12)) },
     run: load,
