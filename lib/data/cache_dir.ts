@@ -68,7 +68,18 @@ export function defaultCacheDir(os: string, env: (name: string) => string | unde
  */
 export function cacheDir(): string {
   const chosen = envVar("NN_CACHE_DIR");
-  if (chosen === undefined) return defaultCacheDir(hostOs(), envVar);
+  if (chosen === undefined) {
+    const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+    const home = hostOs() === "windows" ? "LOCALAPPDATA" : "HOME";
+    if (deno && deno.permissions.querySync({ name: "env", variable: home }).state !== "granted") {
+      // Not that there is no home: that we may not look. Say so as Deno says it.
+      throw new deno.errors.NotCapable(
+        `Requires env access to "${home}" (to find the download cache, or set NN_CACHE_DIR), ` +
+          "run again with the --allow-env flag",
+      );
+    }
+    return defaultCacheDir(hostOs(), envVar);
+  }
   const absolute = hostOs() === "windows" ? win32.isAbsolute(chosen) : posix.isAbsolute(chosen);
   if (!absolute) {
     const tilde = chosen.startsWith("~")

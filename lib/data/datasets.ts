@@ -156,7 +156,8 @@ export interface MnistOptions extends DownloadOptions {
   /**
    * Another place to load the files from, under their standard names: a
    * folder, a `file://` URL or a base `http(s)://` URL. The manifest's
-   * checksums are then not applied; the shapes still are.
+   * checksums are then not applied, and any number of images is taken (a
+   * slice such as the first 2,000); the image size (28 × 28) still is checked.
    */
   url?: string | URL;
   /** The float type of `images()` and of batches (default `float32`). */
@@ -381,9 +382,16 @@ async function loadIdxDataset(
     readIdxFile(entry, files.labels, IDX_LABELS, `${name}'s ${split} labels`, options),
   ]);
   for (const [{ idx, path }, want] of [[images, files.images], [labels, files.labels]] as const) {
-    if (idx.dims.join() !== want.shape.join()) {
+    // A folder of the user's may hold any number of images; the official files hold the set.
+    const [found, expected] = options.url === undefined
+      ? [idx.dims, want.shape]
+      : [idx.dims.slice(1), want.shape.slice(1)];
+    if (found.length !== expected.length || found.some((d, i) => d !== expected[i])) {
+      const wanted = options.url === undefined
+        ? want.shape.join(" × ")
+        : `n × ${want.shape.slice(1).join(" × ")}`;
       throw new DataFormatError(
-        `${path}: expected ${want.shape.join(" × ")} values as ${name}'s ${split} split, ` +
+        `${path}: expected ${wanted} values as ${name}'s ${split} split, ` +
           `found ${idx.dims.join(" × ")}`,
       );
     }

@@ -78,7 +78,11 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
       ...(offlineFallback && data === undefined ? { retries: 0, timeoutMs: 10_000 } : {}),
     });
   } catch (error) {
-    if (!(offlineFallback && data === undefined && error instanceof DownloadError)) throw error;
+    // Offline, or not allowed online (no --allow-net): either way the URL cannot be reached,
+    // and the message (Deno's) names the host and the flag. Other permissions still stop it.
+    const unreachable = error instanceof DownloadError ||
+      (error instanceof Deno.errors.NotCapable && /\bnet access\b/.test(error.message));
+    if (!(offlineFallback && data === undefined && unreachable)) throw error;
     console.error(
       `ex2data2 could not be downloaded (${error.message}); ` +
         "training on a synthetic two-ring data set of the same shape instead.",

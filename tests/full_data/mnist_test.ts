@@ -152,20 +152,26 @@ Deno.test("fashionMnist: the test split from a local HTTP server, then from the 
   );
 });
 
-Deno.test("mnist: from a folder or file URL of the user's, with the shapes still checked", async () => {
+Deno.test("mnist: from a folder or file URL of the user's, any count, the image size checked", async () => {
   const data = await datasets.mnist({ split: "test", url: pathToFileURL(join(DATA, "mnist")) });
-  assertEquals(data.labels[0], 7);
+  assertEquals([data.count, data.labels[0]], [10000, 7]);
   await withTempDir(async (dir) => {
     await Deno.writeFile(
       join(dir, "t10k-images-idx3-ubyte.gz"),
       idx([2, 28, 28], new Uint8Array(1568)),
     );
     await Deno.writeFile(join(dir, "t10k-labels-idx1-ubyte.gz"), idx([2], [1, 2]));
+    const two = await datasets.mnist({ split: "test", url: dir });
+    assertEquals([two.count, [...two.labels]], [2, [1, 2]]);
+    await Deno.writeFile(
+      join(dir, "t10k-images-idx3-ubyte.gz"),
+      idx([2, 27, 28], new Uint8Array(1512)),
+    );
     await assertRejects(
       datasets.mnist({ split: "test", url: dir }),
       DataFormatError,
-      `${join(dir, "t10k-images-idx3-ubyte.gz")}: expected 10000 × 28 × 28 values as mnist's ` +
-        "test split, found 2 × 28 × 28",
+      `${join(dir, "t10k-images-idx3-ubyte.gz")}: expected n × 28 × 28 values as mnist's ` +
+        "test split, found 2 × 27 × 28",
     );
   });
 });
