@@ -8,14 +8,19 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import manifest from "../../data/datasets.json" with { type: "json" };
 import { DataFormatError, DownloadError } from "../errors.ts";
 import { readCsv } from "./csv.ts";
-import { download, type DownloadOptions } from "./download.ts";
-import { isFile } from "./files.ts";
-import { envVar } from "../host.ts";
+import {
+  describeLocated,
+  type DownloadOptions,
+  locate,
+  type Located,
+  mirrorFolder,
+} from "./download.ts";
+import { isFile, isFolder } from "./files.ts";
 import { IDX_IMAGES, IDX_LABELS, type IdxArray, type IdxInput, readIdx } from "./idx.ts";
 import { describeSource } from "./read.ts";
 import { type Dataset, rings, type RingsOptions } from "./rings.ts";
@@ -137,12 +142,26 @@ export const datasetManifest: Readonly<DatasetManifest> = manifest;
 export interface Ex2data2Options extends DownloadOptions {
   /**
    * Another place to load it from: a URL, a `file://` URL or a path (or several
-   * mirror URLs). The manifest's checksum is then not applied (pass `sha256`
-   * to check one); the shape still is.
+   * mirror URLs), read as given: `NN_DATA_DIR` is not looked in, and the
+   * manifest's checksum is not applied (pass `sha256` to check one). Any
+   * number of rows (at least one) of `x1, x2, accepted` is taken.
    */
   url?: string | URL | readonly (string | URL)[];
   /** The element type of `X` and `y` (default `float32`). */
   dtype?: "float32" | "float64";
+}
+
+/**
+ * A data set and where its file came from.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ */
+export interface LocatedDataset extends Dataset {
+  /**
+   * The file's path and where it came from, in words: `(from NN_DATA_DIR)`,
+   * `(from the cache)`, `(downloaded from URL)` or `(the path given)`.
+   */
+  source: string;
 }
 
 /**
@@ -184,12 +203,13 @@ export interface ReadMnistOptions {
 export interface Datasets {
   /**
    * The microchip data of the book's Part4-1/4-2 (ex2data2.txt): 118 rows of
-   * `x1, x2, accepted`, as `X` `[118, 2]` and `y` `[118, 1]`. A file with
+   * `x1, x2, accepted`, as `X` `[118, 2]` and `y` `[118, 1]` (from `options.url`,
+   * any number of rows), with `source` saying where the file came from. A file with
    * another shape, or with a cell that is not a finite number (`nan`, `inf`),
    * is a `DataFormatError` naming the line and column; a failed download a
    * `DownloadError`.
    */
-  ex2data2(options?: Ex2data2Options): Promise<Dataset>;
+  ex2data2(options?: Ex2data2Options): Promise<LocatedDataset>;
   /**
    * A synthetic two-ring data set of the same shape as ex2data2 (inner ring 1,
    * outer ring 0), for when the real one cannot be fetched.
@@ -207,27 +227,32 @@ export interface Datasets {
   fashionMnist(options?: MnistOptions): Promise<MnistData>;
 }
 
-async function ex2data2(options: Ex2data2Options = {}): Promise<Dataset> {
+async function ex2data2(options: Ex2data2Options = {}): Promise<LocatedDataset> {
   const entry = datasetManifest.ex2data2;
   const names = entry.names!, expectedRows = entry.rows!;
   const { url, dtype, ...downloadOptions } = options;
-  const source = url ?? entry.urls;
-  const table = await readCsv(source, {
-    ...(url === undefined ? { sha256: entry.sha256, fileName: entry.file } : {}),
-    ...downloadOptions,
+  // A place given is read as given: the mirror folder's file of the same name must not stand in.
+  const located = url === undefined
+    ? await locate(entry.urls, { sha256: entry.sha256, fileName: entry.file, ...downloadOptions })
+    : await locate(url, { ...downloadOptions, dataDir: null });
+  const name = url === undefined ? located.path : describeSource(url);
+  const table = await readCsv(located.path, {
     names,
+    source: name,
     // NaN or infinities would only show up later as a NaN loss; say where they are now.
     finite: true,
   });
-  if (table.length !== expectedRows) {
+  // The book's file has 118 rows; a file of the user's may have any number.
+  if (url === undefined ? table.length !== expectedRows : table.length === 0) {
     throw new DataFormatError(
-      `${describeSource(source)}: expected ${expectedRows} rows of ex2data2 ` +
+      `${name}: expected ${url === undefined ? expectedRows : "some"} rows of ex2data2 ` +
         `(${names.join(", ")}), found ${table.length}`,
     );
   }
   return {
     X: table.toTensor(names.slice(0, 2), { dtype }),
     y: table.toTensor(names.slice(2), { dtype }),
+    source: describeLocated(located),
   };
 }
 
@@ -308,20 +333,80 @@ function toMnistData(
 }
 
 /** `name` under `base`: a folder, a `file://` URL or a base `http(s)://` URL. */
-function under(base: string | URL, name: string): string {
-  const text = base instanceof URL ? base.href : base;
-  if (/^(https?|file):/i.test(text)) {
-    const url = new URL(name, text.endsWith("/") ? text : `${text}/`);
+function under(base: string, name: string): string {
+  if (/^(https?|file):/i.test(base)) {
+    const url = new URL(name, base.endsWith("/") ? base : `${base}/`);
     return url.protocol === "file:" ? fileURLToPath(url) : url.href;
   }
-  return join(text, name);
+  return join(base, name);
+}
+
+/**
+ * Checks that `base` (a `url` option) names a folder when it is local: a file
+ * or nothing there is said as such, not as a missing IDX file under it.
+ */
+async function checkFolder(base: string, name: string): Promise<void> {
+  if (/^https?:/i.test(base)) return;
+  const path = /^file:/i.test(base) ? fileURLToPath(base) : base;
+  if (await isFolder(path)) return;
+  const found = (await isFile(path)) ? "found a file" : "found no such folder";
+  throw new DownloadError(
+    `${path}: expected a folder holding ${name}'s IDX files (such as ` +
+      `${datasetManifest.mnist.test.images.file}), ${found}`,
+  );
+}
+
+/** Where each loaded image set's files came from, in words (see {@linkcode dataSource}). */
+const sources = new WeakMap<MnistData, string>();
+
+/**
+ * Where the files of an image set that {@linkcode datasets} loaded came from,
+ * in words: each file's path and whether it came from `NN_DATA_DIR`, the
+ * cache, which URL, or the folder given. `undefined` for data made otherwise.
+ *
+ * Chapter: the exercises' data (Part4-1/4-2: ex2data2; Part4-3: MNIST).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { basename, dirname, join } from "node:path";
+ * import { dataSource, datasets } from "./datasets.ts";
+ * const dir = await Deno.makeTempDir();
+ * const idx = (magic: number, dims: number[], body: number) =>
+ *   new Uint8Array([0, 0, 8, magic, ...dims.flatMap((d) => [0, 0, d >> 8, d & 255]), ...new Array(body).fill(0)]);
+ * await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), idx(3, [1, 28, 28], 784));
+ * await Deno.writeFile(join(dir, "t10k-labels-idx1-ubyte.gz"), idx(1, [1], 1));
+ * const data = await datasets.mnist({ split: "test", url: dir });
+ * assert.equal(
+ *   dataSource(data),
+ *   `${join(dir, "t10k-images-idx3-ubyte.gz")} and t10k-labels-idx1-ubyte.gz (the folder given)`,
+ * );
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function dataSource(data: MnistData): string | undefined {
+  return sources.get(data);
+}
+
+/** The two files of a split, in words: one origin said once when they share it. */
+function describePair(images: Located, labels: Located): string {
+  if (images.from === labels.from && images.from !== "url") {
+    const where = images.from === "path"
+      ? "the folder given"
+      : images.from === "cache"
+      ? "from the cache"
+      : "from NN_DATA_DIR";
+    const sameFolder = dirname(images.path) === dirname(labels.path);
+    return `${images.path} and ${sameFolder ? basename(labels.path) : labels.path} (${where})`;
+  }
+  return `${describeLocated(images)} and ${describeLocated(labels)}`;
 }
 
 /**
  * Reads one IDX file of a data set: a copy in the mirror folder, checked by the
  * MD5 of its inflated bytes; else the cache or the mirrors through
  * {@linkcode download}, checked by the `.gz` MD5; else (with `options.url`)
- * the file under that folder or URL, unchecked.
+ * the file under that folder or URL, unchecked (and never the mirror folder's).
  */
 async function readIdxFile(
   entry: IdxDatasetEntry,
@@ -329,17 +414,18 @@ async function readIdxFile(
   magic: number,
   what: string,
   options: MnistOptions,
-): Promise<{ idx: IdxArray; path: string }> {
+): Promise<{ idx: IdxArray; located: Located }> {
   const { split: _split, url, dtype: _dtype, ...downloadOptions } = options;
   if (url !== undefined) {
-    const path = await download(under(url, file.file), {
+    const located = await locate(under(url instanceof URL ? url.href : url, file.file), {
       fileName: file.file,
       subdir: entry.subdir,
       ...downloadOptions,
+      dataDir: null,
     });
-    return { idx: await readIdx(path, { magic }), path };
+    return { idx: await readIdx(located.path, { magic }), located };
   }
-  const dataDir = options.dataDir === undefined ? envVar("NN_DATA_DIR") : options.dataDir;
+  const dataDir = await mirrorFolder(downloadOptions);
   if (dataDir) {
     for (const path of [join(dataDir, entry.subdir, file.file), join(dataDir, file.file)]) {
       if (!(await isFile(path))) continue;
@@ -351,17 +437,17 @@ async function readIdxFile(
             `${file.idxMd5}), found a file whose inflated MD5 is ${idx.md5}`,
         );
       }
-      return { idx, path };
+      return { idx, located: { path, from: "NN_DATA_DIR" } };
     }
   }
-  const path = await download(entry.mirrors.map((base) => base + file.file), {
+  const located = await locate(entry.mirrors.map((base) => base + file.file), {
     md5: file.md5,
     fileName: file.file,
     subdir: entry.subdir,
     ...downloadOptions,
     dataDir: null,
   });
-  return { idx: await readIdx(path, { magic }), path };
+  return { idx: await readIdx(located.path, { magic }), located };
 }
 
 /** Loads a split of an IDX image data set by its manifest entry and checks its shapes. */
@@ -377,11 +463,19 @@ async function loadIdxDataset(
     );
   }
   const files = entry[split];
+  if (options.url !== undefined) {
+    await checkFolder(options.url instanceof URL ? options.url.href : options.url, name);
+  }
   const [images, labels] = await Promise.all([
     readIdxFile(entry, files.images, IDX_IMAGES, `${name}'s ${split} images`, options),
     readIdxFile(entry, files.labels, IDX_LABELS, `${name}'s ${split} labels`, options),
   ]);
-  for (const [{ idx, path }, want] of [[images, files.images], [labels, files.labels]] as const) {
+  for (
+    const [{ idx, located: { path } }, want] of [[images, files.images], [
+      labels,
+      files.labels,
+    ]] as const
+  ) {
     // A folder of the user's may hold any number of images; the official files hold the set.
     const [found, expected] = options.url === undefined
       ? [idx.dims, want.shape]
@@ -396,10 +490,12 @@ async function loadIdxDataset(
       );
     }
   }
-  return toMnistData(images.idx, labels.idx, images.path, labels.path, {
+  const data = toMnistData(images.idx, labels.idx, images.located.path, labels.located.path, {
     classNames: entry.classNames,
     dtype: options.dtype,
   });
+  sources.set(data, describePair(images.located, labels.located));
+  return data;
 }
 
 /**

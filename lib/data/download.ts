@@ -15,7 +15,14 @@ import { dirname, join } from "node:path";
 import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { checkChecksum, type Checksum, checksumMismatch } from "./checksum.ts";
-import { isFile, removeEmptyFolders, removeIfExists, tempPathFor, writeAll } from "./files.ts";
+import {
+  isFile,
+  isFolder,
+  removeEmptyFolders,
+  removeIfExists,
+  tempPathFor,
+  writeAll,
+} from "./files.ts";
 import { envVar, stderrIsTerminal, writeStderr } from "../host.ts";
 import { progressBar } from "./progress.ts";
 import { checkFileName, checkSubdir, parseSource, type Source } from "./source.ts";
@@ -118,6 +125,46 @@ export async function download(
   url: string | URL | readonly (string | URL)[],
   options: DownloadOptions = {},
 ): Promise<string> {
+  return (await locate(url, options)).path;
+}
+
+/**
+ * Where a file was found: the path to read, and where it came from.
+ *
+ * Chapter: the exercises' data.
+ */
+export interface Located {
+  /** The local path of the file. */
+  path: string;
+  /**
+   * `"path"`: the plain path or `file://` URL given; `"NN_DATA_DIR"`: the
+   * mirror folder; `"cache"`: the cache folder; `"url"`: downloaded just now.
+   */
+  from: "path" | "NN_DATA_DIR" | "cache" | "url";
+  /** For `"url"`, the URL it was downloaded from; for `"cache"`, the URL it was kept for, if one. */
+  url?: string;
+}
+
+/**
+ * {@linkcode download}, telling where the file came from: the path given, the
+ * mirror folder `NN_DATA_DIR`, the cache, or which URL (for a script to print
+ * where its data really came from; {@linkcode describeLocated} words it).
+ *
+ * Chapter: the exercises' data.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { locate } from "./download.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * assert.deepEqual(await locate(path), { path, from: "path" });
+ * await Deno.remove(path);
+ * ```
+ */
+export async function locate(
+  url: string | URL | readonly (string | URL)[],
+  options: DownloadOptions = {},
+): Promise<Located> {
   const sources = (Array.isArray(url) ? url : [url]).map(parseSource);
   if (sources.length === 0) throw new TypeError("download: expected at least one URL, found none");
   checkChecksum(options, "download");
@@ -128,6 +175,7 @@ export async function download(
   const subdir = options.subdir === undefined ? undefined : checkSubdir(options.subdir);
   const root = options.cacheDir ?? cacheDir();
   const dest = cachePath(root, subdir, name, sources, options);
+  const checked = options.sha256 !== undefined || options.md5 !== undefined;
 
   const failures: string[] = [];
   let lastError: Error | undefined;
@@ -135,18 +183,24 @@ export async function download(
   for (const source of sources) {
     if (source.kind === "file") {
       const failure = await checkLocal(source.path, options);
-      if (failure === undefined) return source.path;
+      if (failure === undefined) return { path: source.path, from: "path" };
       failures.push(`${source.path}: ${failure}`);
       continue;
     }
     if (!lookedLocally) {
       lookedLocally = true;
       const found = await findLocal(name, subdir, dest, options);
-      if (found !== undefined) return found;
+      if (found !== undefined) {
+        // A file without a checksum is cached under its first URL (see cachePath).
+        if (found.from === "cache" && !checked) {
+          found.url = sourceText(sources.find((s) => s.kind === "http")!);
+        }
+        return found;
+      }
     }
     try {
       await fetchWithRetries(source.url, dest, name, options);
-      return dest;
+      return { path: dest, from: "url", url: source.url };
     } catch (e) {
       if (!(e instanceof Failure)) {
         await removeEmptyFolders(dest, root);
@@ -157,12 +211,74 @@ export async function download(
     }
   }
   await removeEmptyFolders(dest, root);
-  throw new DownloadError(
-    failures.length === 1
-      ? `download of ${name} failed: ${failures[0]}`
-      : `download of ${name} failed from all ${failures.length} sources: ${failures.join("; ")}`,
-    { cause: lastError?.cause ?? lastError },
-  );
+  // A local file that is not there was never a download: say only what is wrong with it.
+  const message = failures.length === 1
+    ? sources[0].kind === "file" ? failures[0] : `download of ${name} failed: ${failures[0]}`
+    : `download of ${name} failed from all ${failures.length} sources: ${failures.join("; ")}`;
+  throw new DownloadError(message, { cause: lastError?.cause ?? lastError });
+}
+
+/**
+ * Where a located file came from, in words, after its path: `PATH (from
+ * NN_DATA_DIR)`, `PATH (from the cache)`, `PATH (downloaded from URL)`.
+ *
+ * Chapter: the exercises' data.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeLocated } from "./download.ts";
+ * assert.equal(
+ *   describeLocated({ path: "/c/a.txt", from: "url", url: "https://x.org/a.txt" }),
+ *   "/c/a.txt (downloaded from https://x.org/a.txt)",
+ * );
+ * assert.equal(describeLocated({ path: "/d/a.txt", from: "NN_DATA_DIR" }), "/d/a.txt (from NN_DATA_DIR)");
+ * ```
+ */
+export function describeLocated(located: Located): string {
+  const { path, from, url } = located;
+  switch (from) {
+    case "path":
+      return `${path} (the path given)`;
+    case "NN_DATA_DIR":
+      return `${path} (from NN_DATA_DIR)`;
+    case "cache":
+      return url === undefined
+        ? `${path} (from the cache)`
+        : `${path} (from the cache, downloaded earlier from ${url})`;
+    case "url":
+      return `${path} (downloaded from ${url})`;
+  }
+}
+
+/**
+ * The mirror folder to look in: `options.dataDir`, else `NN_DATA_DIR`, else
+ * none. A folder named there that does not exist (or is a file) is a
+ * `RangeError` naming the variable: a mistyped `NN_DATA_DIR` must not quietly
+ * mean "no mirror folder".
+ */
+export async function mirrorFolder(options: DownloadOptions): Promise<string | undefined> {
+  const [dir, what] = options.dataDir === undefined
+    ? [envVar("NN_DATA_DIR"), "NN_DATA_DIR"]
+    : [options.dataDir ?? undefined, "options.dataDir"];
+  if (!dir) return undefined;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new RangeError(
+      `${what}: expected the folder of the data sets, found no such folder "${dir}" ` +
+        `(fix or unset ${what})`,
+    );
+  }
+  if (!info.isDirectory) {
+    throw new RangeError(
+      `${what}: expected the folder of the data sets, found a file at "${dir}" ` +
+        `(fix or unset ${what})`,
+    );
+  }
+  return dir;
 }
 
 function sourceText(source: Source): string {
@@ -193,7 +309,9 @@ function cachePath(
 
 /** Why the local file at `path` cannot be used, or `undefined` when it can. */
 async function checkLocal(path: string, checksum: Checksum): Promise<string | undefined> {
-  if (!(await isFile(path))) return "no such file";
+  if (!(await isFile(path))) {
+    return (await isFolder(path)) ? "expected a file, found a folder" : "no such file";
+  }
   if (checksum.sha256 === undefined && checksum.md5 === undefined) return undefined;
   return await checksumMismatch(await Deno.readFile(path), checksum);
 }
@@ -209,8 +327,8 @@ async function findLocal(
   subdir: string | undefined,
   dest: string,
   options: DownloadOptions,
-): Promise<string | undefined> {
-  const dataDir = options.dataDir === undefined ? envVar("NN_DATA_DIR") : options.dataDir;
+): Promise<Located | undefined> {
+  const dataDir = await mirrorFolder(options);
   if (dataDir) {
     const candidates = subdir ? [join(dataDir, subdir, name), join(dataDir, name)] : [
       join(dataDir, name),
@@ -221,11 +339,11 @@ async function findLocal(
       if (failure !== undefined) {
         throw new DownloadError(`${path} (in the mirror folder NN_DATA_DIR): ${failure}`);
       }
-      return path;
+      return { path, from: "NN_DATA_DIR" };
     }
   }
   if (await isFile(dest)) {
-    if ((await checkLocal(dest, options)) === undefined) return dest;
+    if ((await checkLocal(dest, options)) === undefined) return { path: dest, from: "cache" };
     await removeIfExists(dest);
   }
   return undefined;

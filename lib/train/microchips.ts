@@ -21,11 +21,15 @@ const COLUMNS = ["x1", "x2"];
  * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
  */
 export interface Microchips {
-  /** The z-scored inputs, [118, 2]. */
+  /** The z-scored inputs, [n, 2] (118 rows for the book's file). */
   X: Tensor;
-  /** The labels (1 accepted, 0 not), [118, 1]. */
+  /** The labels (1 accepted, 0 not), [n, 1]. */
   y: Tensor;
-  /** Where the data came from, for the report. */
+  /**
+   * Where the data came from, for the report: the file's path and whether it
+   * came from `NN_DATA_DIR`, the cache, which URL, or the path given; or
+   * `"synthetic rings (offline)"`.
+   */
   source: string;
 }
 
@@ -35,7 +39,11 @@ export interface Microchips {
  * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
  */
 export interface MicrochipsOptions {
-  /** A path or URL to read instead of the data set's own URLs. */
+  /**
+   * A path or URL to read instead of the data set's own URLs, read as given
+   * (never `NN_DATA_DIR`'s file of the same name): any CSV of `x1,x2,label`
+   * with labels 0 and 1 and at least one row of each.
+   */
   data?: string;
   /** The dtype of X and y. */
   dtype: "float32" | "float64";
@@ -51,7 +59,8 @@ export interface MicrochipsOptions {
  * (`(df - df.mean()) / df.std()`, ddof = 1). Inputs that would make training
  * meaningless are refused here, before it starts: a cell that is not a finite
  * number (by line and column), a column with one value in every row (its
- * z-score divides by 0), a label other than 0 or 1.
+ * z-score divides by 0), a label other than 0 or 1, a file with only one of
+ * the two labels.
  *
  * Chapter: Part4-1, Part4-2 (the data as the book prepares it).
  *
@@ -69,7 +78,7 @@ export interface MicrochipsOptions {
 export async function loadMicrochips(options: MicrochipsOptions): Promise<Microchips> {
   const { data, dtype, offlineFallback } = options;
   let raw;
-  let source = data ?? "ex2data2 (its public URL, the cache or NN_DATA_DIR)";
+  let source: string;
   try {
     raw = await datasets.ex2data2({
       dtype,
@@ -77,9 +86,11 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
       // Offline, say so quickly instead of retrying for seconds.
       ...(offlineFallback && data === undefined ? { retries: 0, timeoutMs: 10_000 } : {}),
     });
+    source = raw.source;
   } catch (error) {
     // Offline, or not allowed online (no --allow-net): either way the URL cannot be reached,
-    // and the message (Deno's) names the host and the flag. Other permissions still stop it.
+    // and the message (Deno's) names the host and the flag. Other permissions still stop it,
+    // and so does a --data of the user's: what was asked for is read, or the run stops.
     const unreachable = error instanceof DownloadError ||
       (error instanceof Deno.errors.NotCapable && /\bnet access\b/.test(error.message));
     if (!(offlineFallback && data === undefined && unreachable)) throw error;
@@ -88,26 +99,37 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
         "training on a synthetic two-ring data set of the same shape instead.",
     );
     raw = datasets.rings({ seed: 0, dtype });
-    source = "synthetic two rings (datasets.rings, offline)";
+    source = "synthetic rings (offline)";
+  }
+  // Messages name the file as it was given (the manifest's own file is checked by its SHA-256).
+  const what = data ?? source;
+  const labels = await raw.y.data();
+  const bad = labels.findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) {
+    throw new DataFormatError(
+      `${what}: row ${bad + 1}, column 3 ("accepted"): expected a label 0 or 1, ` +
+        `found ${labels[bad]}`,
+    );
+  }
+  // One class only: nothing to separate, and the accuracy would mean nothing.
+  for (const label of [0, 1]) {
+    if (!labels.includes(label)) {
+      throw new DataFormatError(
+        `${what}: column 3 ("accepted"): expected rows of both labels 0 and 1, ` +
+          `found none labelled ${label}`,
+      );
+    }
   }
   const { X, std } = standardize(raw.X, { ddof: 1 });
   const spread = await std.data();
   spread.forEach((s, j) => {
     if (s === 0) {
       throw new DataFormatError(
-        `${source}: column ${j + 1} ("${COLUMNS[j]}") has the same value in every row, ` +
+        `${what}: column ${j + 1} ("${COLUMNS[j]}") has the same value in every row, ` +
           "expected values that vary (its z-score would divide by a standard deviation of 0)",
       );
     }
   });
-  await checkFinite(X, `${source} (z-scored)`, COLUMNS);
-  const labels = await raw.y.data();
-  const bad = labels.findIndex((v) => v !== 0 && v !== 1);
-  if (bad >= 0) {
-    throw new DataFormatError(
-      `${source}: row ${bad + 1}, column 3 ("accepted"): expected a label 0 or 1, ` +
-        `found ${labels[bad]}`,
-    );
-  }
+  await checkFinite(X, `${what} (z-scored)`, COLUMNS);
   return { X, y: raw.y, source };
 }
