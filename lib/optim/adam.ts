@@ -1,6 +1,8 @@
 /**
  * `Adam`: adaptive moment estimation, step for step as PyTorch's
- * `torch.optim.Adam` (Kingma and Ba, 2015).
+ * `torch.optim.Adam` (Kingma and Ba, 2015), with its `amsgrad` variant; and
+ * `AdamW`, Adam with the weight decay taken out of the gradient
+ * (Loshchilov and Hutter, 2019), as `torch.optim.AdamW`.
  *
  * @module
  */
@@ -8,7 +10,7 @@
 import { zerosLike } from "../tensor/create.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { numberOption, Optimizer } from "./optimizer.ts";
+import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
  * Options of {@linkcode Adam}.
@@ -22,9 +24,17 @@ export interface AdamOptions {
   betas?: readonly [number, number];
   /** Added to the denominator so it is never 0 (default 1e-8). */
   eps?: number;
-  /** The L2 weight decay factor added to the gradient as `weightDecay · p` (default 0). */
+  /**
+   * The weight decay factor (default 0; `AdamW`'s 0.01): Adam adds
+   * `weightDecay · p` to the gradient (L2), `AdamW` shrinks `p` by
+   * `lr · weightDecay · p` apart from the gradient.
+   */
   weightDecay?: number;
+  /** Divide by the largest running mean of the squared gradient so far (AMSGrad; default false). */
+  amsgrad?: boolean;
 }
+
+const OPTION_NAMES = ["lr", "betas", "eps", "weightDecay", "amsgrad"] as const;
 
 /**
  * Adam, as PyTorch's. Each `step()`, for each parameter `p` with a gradient
@@ -53,14 +63,21 @@ export interface AdamOptions {
 export class Adam extends Optimizer {
   /** The learning rate; may be changed between steps (a schedule). */
   lr: number;
-  /** The decay rates of the two running means. */
-  readonly betas: readonly [number, number];
+  /** The decay rates of the two running means (`OneCycleLR` cycles the first). */
+  betas: readonly [number, number];
   /** The term that keeps the denominator away from 0. */
   readonly eps: number;
   /** The weight decay factor. */
   readonly weightDecay: number;
-  /** Per parameter: its step count and the running means of the gradient and its square. */
-  #state: { t: number; m: Tensor; v: Tensor }[];
+  /** Whether AMSGrad's maximum of the second moment is used. */
+  readonly amsgrad: boolean;
+  /** Whether the weight decay is decoupled from the gradient (`AdamW`). */
+  protected readonly decoupled: boolean = false;
+  /**
+   * Per parameter: its step count, the running means of the gradient and its
+   * square, and (AMSGrad) the largest second moment so far.
+   */
+  #state: { t: number; m: Tensor; v: Tensor; vMax: Tensor | null }[];
 
   /**
    * Makes the optimiser with zero running means.
@@ -70,17 +87,26 @@ export class Adam extends Optimizer {
    */
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params);
+    const name = new.target.name;
+    checkOptionNames(name, options, OPTION_NAMES);
     const positive = (x: number) => x >= 0;
-    this.lr = numberOption("Adam", "lr", options.lr, 1e-3, positive, ">= 0");
-    this.eps = numberOption("Adam", "eps", options.eps, 1e-8, positive, ">= 0");
+    this.lr = numberOption(name, "lr", options.lr, 1e-3, positive, ">= 0");
+    this.eps = numberOption(name, "eps", options.eps, 1e-8, positive, ">= 0");
+    const decay = new.target === AdamW ? 0.01 : 0;
     this.weightDecay = numberOption(
-      "Adam",
+      name,
       "weightDecay",
       options.weightDecay,
-      0,
+      decay,
       positive,
       ">= 0",
     );
+    if (options.amsgrad !== undefined && typeof options.amsgrad !== "boolean") {
+      throw new TypeError(
+        `${name}: expected amsgrad to be true or false, found ${options.amsgrad}`,
+      );
+    }
+    this.amsgrad = options.amsgrad ?? false;
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
       throw new TypeError(`Adam: expected betas to be two numbers, found ${betas}`);
@@ -90,7 +116,12 @@ export class Adam extends Optimizer {
       numberOption("Adam", "betas[0]", betas[0], 0, unit, "in [0, 1)"),
       numberOption("Adam", "betas[1]", betas[1], 0, unit, "in [0, 1)"),
     ];
-    this.#state = this.params.map((p) => ({ t: 0, m: zerosLike(p), v: zerosLike(p) }));
+    this.#state = this.params.map((p) => ({
+      t: 0,
+      m: zerosLike(p),
+      v: zerosLike(p),
+      vMax: this.amsgrad ? zerosLike(p) : null,
+    }));
   }
 
   /** One Adam step for every parameter that has a gradient. */
@@ -105,7 +136,11 @@ export class Adam extends Optimizer {
         const stepSize = this.lr / (1 - beta1 ** s.t);
         const rootCorrection2 = Math.sqrt(1 - beta2 ** s.t);
         const { backend, dtype } = p;
-        if (backend.adam !== undefined && p.grad.dtype === dtype && p.grad.backend === backend) {
+        const plain = !this.amsgrad && !this.decoupled;
+        if (
+          plain && backend.adam !== undefined && p.grad.dtype === dtype &&
+          p.grad.backend === backend
+        ) {
           // One pass over the parameter instead of a dozen ops (the backend's `adam`).
           const { eps, weightDecay } = this;
           const c = { beta1, beta2, stepSize, rootCorrection2, eps, weightDecay };
@@ -123,12 +158,40 @@ export class Adam extends Optimizer {
           return;
         }
         let g = p.grad;
-        if (this.weightDecay !== 0) g = g.add(p.mul(this.weightDecay));
+        let w = p;
+        if (this.weightDecay !== 0) {
+          // AdamW shrinks the weight itself; Adam adds the L2 term's gradient.
+          if (this.decoupled) w = p.mul(1 - this.lr * this.weightDecay);
+          else g = g.add(p.mul(this.weightDecay));
+        }
         s.m = s.m.mul(beta1).add(g.mul(1 - beta1));
         s.v = s.v.mul(beta2).add(g.mul(1 - beta2).mul(g));
-        const denom = s.v.sqrt().div(rootCorrection2).add(this.eps);
-        this.update(p, p.add(s.m.mul(-stepSize).div(denom)));
+        if (s.vMax !== null) s.vMax = s.vMax.maximum(s.v);
+        const denom = (s.vMax ?? s.v).sqrt().div(rootCorrection2).add(this.eps);
+        this.update(p, w.add(s.m.mul(-stepSize).div(denom)));
       });
     });
   }
+}
+
+/**
+ * AdamW, as PyTorch's `torch.optim.AdamW`: Adam whose weight decay (default
+ * 0.01) shrinks each weight by `lr · weightDecay` of itself before the step,
+ * instead of entering the running means through the gradient.
+ *
+ * Chapter: Part4-3, the recipe that works (Adam).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optim, tensor } from "@handson/nn";
+ * const w = tensor([1], { dtype: "float64", requiresGrad: true });
+ * const adamw = new optim.AdamW([w], { lr: 0.1 });
+ * w.grad = tensor([0], { dtype: "float64" }); // no gradient: only the decay moves it
+ * adamw.step();
+ * assert.equal(w.item(), 1 - 0.1 * 0.01);
+ * ```
+ */
+export class AdamW extends Adam {
+  protected override readonly decoupled = true;
 }

@@ -20,8 +20,10 @@ import { Tensor } from "../tensor/tensor.ts";
  * import assert from "node:assert/strict";
  * import { noGrad, optim, type Tensor, tensor } from "@handson/nn";
  * class SignSGD extends optim.Optimizer {
+ *   lr = 1;
  *   step(): void {
- *     noGrad(() => this.params.forEach((p) => p.grad && this.update(p, p.sub(p.grad.gt(0).sub(0.5)))));
+ *     const { lr } = this;
+ *     noGrad(() => this.params.forEach((p) => p.grad && this.update(p, p.sub(p.grad.gt(0).sub(0.5).mul(lr)))));
  *   }
  * }
  * const w = tensor([1, -1], { requiresGrad: true });
@@ -60,6 +62,9 @@ export abstract class Optimizer {
     }
   }
 
+  /** The learning rate; a scheduler (`StepLR`, …) changes it between epochs. */
+  abstract lr: number;
+
   /** Updates every parameter that has a gradient by one step. */
   abstract step(): void;
 
@@ -96,4 +101,43 @@ export function numberOption(
     throw new RangeError(`${where}: expected ${name} ${expected}, found ${x}`);
   }
   return x;
+}
+
+/**
+ * Checks that `options` holds only the option names in `known`: a misspelt or
+ * PyTorch-spelt option (`weight_decay`, `learning_rate`) is a `TypeError`
+ * naming it and the options there are, not a setting silently ignored (in
+ * JavaScript, or behind a cast, the type checker does not see it).
+ *
+ * Chapter: 4.5 gradient descent; Part4-2 (SGD), Part4-3 (Adam, the recipe that works).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOptionNames } from "./optimizer.ts";
+ * checkOptionNames("SGD", { lr: 0.1 }, ["lr", "momentum"]);
+ * assert.throws(
+ *   () => checkOptionNames("SGD", { lr: 0.1, weight_decay: 0.01 }, ["lr", "weightDecay"]),
+ *   /SGD: unknown option "weight_decay" \(did you mean "weightDecay"\?\); the options are lr, weightDecay/,
+ * );
+ * ```
+ */
+export function checkOptionNames(
+  where: string,
+  options: object | undefined,
+  known: readonly string[],
+): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== "object") {
+    throw new TypeError(`${where}: expected the options as an object, found ${typeof options}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (known.includes(name)) continue;
+    const plain = (s: string) => s.replaceAll("_", "").toLowerCase();
+    const near = known.find((k) => plain(k) === plain(name));
+    throw new TypeError(
+      `${where}: unknown option "${name}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
+        `the options are ${known.join(", ")}`,
+    );
+  }
 }

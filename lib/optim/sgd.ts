@@ -7,7 +7,7 @@
 
 import { noGrad } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { numberOption, Optimizer } from "./optimizer.ts";
+import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
  * Options of {@linkcode SGD}.
@@ -56,8 +56,8 @@ export interface SGDOptions {
 export class SGD extends Optimizer {
   /** The learning rate; may be changed between steps (a schedule). */
   lr: number;
-  /** The momentum factor. */
-  readonly momentum: number;
+  /** The momentum factor (`OneCycleLR` cycles it). */
+  momentum: number;
   /** The dampening of the momentum. */
   readonly dampening: number;
   /** Whether Nesterov momentum is used. */
@@ -75,6 +75,7 @@ export class SGD extends Optimizer {
    */
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super(params);
+    checkOptionNames("SGD", options, ["lr", "momentum", "dampening", "nesterov", "weightDecay"]);
     if (options?.lr === undefined) {
       throw new TypeError("SGD: expected options with a learning rate lr, found none");
     }

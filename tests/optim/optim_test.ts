@@ -22,19 +22,26 @@ interface Trajectory {
   params: Record<string, nn.NestedArray>[];
 }
 interface Case {
-  optimizer: "SGD" | "Adam";
+  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop" | "Adagrad";
   options: Record<string, unknown>;
   float64: Trajectory;
   float32: Trajectory;
 }
 
-/** The optimiser of a case, PyTorch's options (snake_case) turned into ours. */
+/** PyTorch's option names (snake_case) as ours (camelCase): weight_decay → weightDecay. */
+function camelCase(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k.replace(/_(\w)/g, (_, c) => c.toUpperCase()), v]),
+  );
+}
+
+/** The optimiser of a case, with PyTorch's options turned into ours. */
 function optimizer(c: Case, params: nn.Tensor[]): nn.optim.Optimizer {
-  const { weight_decay, ...rest } = c.options;
-  const ours = { ...rest, weightDecay: weight_decay };
-  return c.optimizer === "SGD"
-    ? new nn.optim.SGD(params, ours as unknown as nn.optim.SGDOptions)
-    : new nn.optim.Adam(params, ours as nn.optim.AdamOptions);
+  const Class = nn.optim[c.optimizer] as unknown as new (
+    params: nn.Tensor[],
+    options: Record<string, unknown>,
+  ) => nn.optim.Optimizer;
+  return new Class(params, camelCase(c.options));
 }
 
 for (const [name, c] of Object.entries<Case>(fixture.cases)) {
@@ -68,6 +75,73 @@ for (const [name, c] of Object.entries<Case>(fixture.cases)) {
     });
   }
 }
+
+interface ScheduleCase {
+  optimizer: "SGD" | "Adam";
+  options: Record<string, unknown>;
+  scheduler: "StepLR" | "ExponentialLR" | "CosineAnnealingLR" | "LinearLR" | "OneCycleLR";
+  schedulerOptions: Record<string, unknown>;
+  rates: number[];
+  momenta: number[];
+}
+
+for (const [name, c] of Object.entries<ScheduleCase>(fixture.schedulers)) {
+  Deno.test(`${name}: ${c.scheduler} sets torch.optim.lr_scheduler's rates, step by step`, () => {
+    const p = nn.tensor([0], { dtype: "float64", requiresGrad: true });
+    const opt = optimizer({ ...c, float32: null!, float64: null! } as Case, [p]) as
+      & nn.optim.Optimizer
+      & { momentum?: number; betas?: readonly number[] };
+    const Scheduler = nn.optim[c.scheduler] as unknown as new (
+      o: nn.optim.Optimizer,
+      options: Record<string, unknown>,
+    ) => nn.optim.LRScheduler;
+    const options = camelCase(c.schedulerOptions);
+    // PyTorch's T_max is tMax here.
+    if ("TMax" in options) [options.tMax, options.TMax] = [options.TMax, undefined];
+    delete options.TMax;
+    const scheduler = new Scheduler(opt, options);
+    for (let step = 0; step < c.rates.length; step++) {
+      if (step > 0) {
+        p.grad = nn.tensor([0], { dtype: "float64" });
+        opt.step();
+        scheduler.step();
+      }
+      assertClose([opt.lr], [c.rates[step]], 1e-12, 1e-16, `step ${step} rate`);
+      assertClose([scheduler.getLastLr()], [c.rates[step]], 1e-12, 1e-16);
+      const momentum = opt.betas?.[0] ?? opt.momentum ?? 0;
+      assertClose([momentum], [c.momenta[step]], 1e-12, 1e-16, `step ${step} momentum`);
+    }
+  });
+}
+
+Deno.test("an unknown or PyTorch-spelt option is an error naming it, also without types", () => {
+  const w = nn.tensor([1], { requiresGrad: true });
+  const untyped = (options: Record<string, unknown>) => options as never;
+  assertThrows(
+    () => new nn.optim.SGD([w], untyped({ lr: 0.1, weight_decay: 0.01 })),
+    TypeError,
+    'SGD: unknown option "weight_decay" (did you mean "weightDecay"?); the options are lr, ' +
+      "momentum, dampening, nesterov, weightDecay",
+  );
+  assertThrows(
+    () => new nn.optim.Adam([w], untyped({ learningRate: 0.1 })),
+    TypeError,
+    'Adam: unknown option "learningRate"',
+  );
+  assertThrows(() => new nn.optim.AdamW([w], untyped({ amsGrad: true })), TypeError, '"amsgrad"');
+  assertThrows(() => new nn.optim.RMSprop([w], untyped({ beta: 0.9 })), TypeError, "RMSprop");
+  assertThrows(() => new nn.optim.Adagrad([w], untyped({ lr_decay: 0.1 })), TypeError, '"lrDecay"');
+  assertThrows(
+    () => new nn.optim.OneCycleLR(new nn.optim.Adagrad([w]), { maxLr: 1, totalSteps: 5 }),
+    TypeError,
+    "cycleMomentum needs an optimiser with momentum or betas, found Adagrad",
+  );
+  const sgd = new nn.optim.SGD([w], { lr: 1 });
+  const cycle = new nn.optim.OneCycleLR(sgd, { maxLr: 1, totalSteps: 2 });
+  cycle.step();
+  cycle.step();
+  assertThrows(() => cycle.step(), RangeError, "stepped 3 times, past totalSteps 2");
+});
 
 Deno.test("step() skips parameters without a gradient (or frozen) and updates in place", () => {
   const a = nn.tensor([1, 2], { dtype: "float64", requiresGrad: true });
