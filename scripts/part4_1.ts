@@ -9,41 +9,42 @@
  */
 
 import { loadModelJson } from "../lib/io/model_json.ts";
-import { commonFlags, runScript, useScriptBackend } from "../lib/train/cli.ts";
+import { runScript, scriptSpec, sharedFlags, useScriptBackend } from "../lib/train/cli.ts";
 import { accuracy } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 
-const spec = {
+const { data, dtype, backend } = sharedFlags;
+const spec = scriptSpec({
   usage: "deno run -A scripts/part4_1.ts [flags]",
   summary: "Part4-1: load the book's trained network from model.json and measure its accuracy.",
   flags: {
-    ...commonFlags,
+    data,
+    dtype,
+    backend,
     model: {
-      type: "string" as const,
+      type: "string",
       default: new URL("../data/model.json", import.meta.url).href,
       help: "the model.json to load (a path or URL)",
     },
   },
-};
+});
 
 await runScript(spec, async (flags) => {
-  const dtype = flags.dtype as "float32" | "float64";
+  const { dtype, model } = flags;
   await useScriptBackend(flags.backend);
   const { X, y, source } = await loadMicrochips({
-    data: flags.data as string | undefined,
+    data: flags.data,
     dtype,
     offlineFallback: false,
   });
-  const net = await loadModelJson(flags.model as string, dtype);
+  const net = await loadModelJson(model, dtype);
   if (net.sizes[0] !== X.shape[1]) {
     throw new Error(
-      `${flags.model}: the model takes ${net.sizes[0]} inputs, but the data has ` +
+      `${model}: the model takes ${net.sizes[0]} inputs, but the data has ` +
         `${X.shape[1]} features (x1, x2)`,
     );
   }
-  console.log(
-    `Data: ${source}, ${X.shape[0]} samples; model: ${flags.model} ` +
-      `(${net.sizes.join("-")})`,
-  );
+  console.log(`Data: ${source}, ${X.shape[0]} samples`);
+  console.log(`Model: ${model} (${net.sizes.join("-")})`);
   console.log(`Final Accuracy: ${(accuracy(net.predict(X), y) * 100).toFixed(2)}%`);
 });

@@ -17,36 +17,32 @@ import { linePlot } from "../lib/plot/line.ts";
 import { decisionBoundary } from "../lib/plot/decision_boundary.ts";
 import {
   checkOutputFolder,
-  commonFlags,
   runScript,
-  trainingFlags,
+  scriptSpec,
+  sharedFlags,
   useScriptBackend,
 } from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 
-const spec = {
+const { data, out, seed, dtype, backend, epochs, lr, hidden } = sharedFlags;
+const spec = scriptSpec({
   usage: "deno run -A scripts/part4_2.ts [flags]",
   summary: "Part4-2: train the book's 2-layer sigmoid network on the microchip data, by hand.",
-  flags: { ...commonFlags, ...trainingFlags },
-};
+  flags: { data, out, seed, dtype, backend, epochs, lr, hidden },
+});
 
 await runScript(spec, async (flags) => {
-  const dtype = flags.dtype as "float32" | "float64";
-  const epochs = flags.epochs as number, out = flags.out as string;
+  const { dtype, epochs, out } = flags;
   checkOutputFolder(out); // before the data and the training, not after
   await useScriptBackend(flags.backend);
-  const { X, y, source } = await loadMicrochips({
-    data: flags.data as string | undefined,
-    dtype,
-    offlineFallback: true,
-  });
+  const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
   console.log(`Data: ${source}, ${X.shape[0]} samples`);
 
-  manualSeed(flags.seed as number);
-  const net = new NeuralNetwork(2, flags.hidden as number, 1, { dtype });
+  manualSeed(flags.seed);
+  const net = new NeuralNetwork(2, flags.hidden, 1, { dtype });
   const start = performance.now();
-  const losses = await net.train(X, y, { epochs, lr: flags.lr as number, progress: "Training" });
+  const losses = await net.train(X, y, { epochs, lr: flags.lr, progress: "Training" });
   const seconds = (performance.now() - start) / 1000;
   const acc = accuracy(net.predict(X), y);
 

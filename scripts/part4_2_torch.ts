@@ -19,25 +19,31 @@ import { loadSafetensors, saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import {
   checkOutputFolder,
-  commonFlags,
   runScript,
-  trainingFlags,
+  scriptSpec,
+  sharedFlags,
   useScriptBackend,
 } from "../lib/train/cli.ts";
+import { fit } from "../lib/train/fit.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
-import { epochProgress } from "../lib/train/progress.ts";
 
-const spec = {
+const { data, out, seed, dtype, backend, epochs, lr, hidden } = sharedFlags;
+const spec = scriptSpec({
   usage: "deno run -A scripts/part4_2_torch.ts [flags]",
   summary: "Part4-2 the PyTorch way: nn.Linear, nn.Sigmoid, nn.BCELoss + L2, optim.SGD.",
   flags: {
-    ...commonFlags,
-    ...trainingFlags,
-    epochs: { ...trainingFlags.epochs, default: 3000 },
-    lambda: { type: "number" as const, default: 0.01, min: 0, help: "the L2 weight λ" },
+    data,
+    out,
+    seed,
+    dtype,
+    backend,
+    epochs: { ...epochs, default: 3000 },
+    lr,
+    hidden,
+    lambda: { type: "number", default: 0.01, min: 0, help: "the L2 weight λ" },
   },
-};
+});
 
 /** The book's model: Linear(2, hidden) → Sigmoid → Linear(hidden, 1) → Sigmoid. */
 function makeModel(hidden: number, dtype: "float32" | "float64"): Sequential {
@@ -50,42 +56,40 @@ function makeModel(hidden: number, dtype: "float32" | "float64"): Sequential {
 }
 
 await runScript(spec, async (flags) => {
-  const dtype = flags.dtype as "float32" | "float64";
-  const epochs = flags.epochs as number, out = flags.out as string;
+  const { dtype, epochs, out, lambda } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  const lambda = flags.lambda as number;
   await useScriptBackend(flags.backend);
-  const { X, y, source } = await loadMicrochips({
-    data: flags.data as string | undefined,
-    dtype,
-    offlineFallback: true,
-  });
+  const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
   console.log(`Data: ${source}, ${X.shape[0]} samples`);
 
-  manualSeed(flags.seed as number);
-  const model = makeModel(flags.hidden as number, dtype);
+  manualSeed(flags.seed);
+  const model = makeModel(flags.hidden, dtype);
   const criterion = new BCELoss();
-  const optimizer = new SGD(model.parameters(), { lr: flags.lr as number });
+  const optimizer = new SGD(model.parameters(), { lr: flags.lr });
   const m = X.shape[0];
-  const losses: number[] = [];
-  const progress = epochProgress("Training", epochs);
   const start = performance.now();
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    optimizer.zeroGrad();
-    const loss = criterion.forward(model.forward(X), y).add(l2Penalty(model, lambda, m));
-    loss.backward();
-    optimizer.step();
-    losses.push(loss.item());
-    progress.update(epoch + 1, `loss ${losses[epoch].toFixed(4)}`);
-  }
+  // The one training loop: a diverging run stops there, naming the epoch, as in every script.
+  const { losses } = await fit({
+    epochs,
+    batches: () => [null],
+    batchesPerEpoch: 1,
+    progress: "Training",
+    interruptible: false,
+    step: () => {
+      optimizer.zeroGrad();
+      const loss = criterion.forward(model.forward(X), y).add(l2Penalty(model, lambda, m));
+      loss.backward();
+      optimizer.step();
+      return { loss: loss.detach() };
+    },
+  });
   const seconds = (performance.now() - start) / 1000;
-  progress.finish();
 
   await Deno.mkdir(out, { recursive: true });
   const path = `${out}/model.safetensors`;
   await saveSafetensors(model.stateDict(), path);
   // Load what was saved into a fresh model, as the book does with torch.load.
-  const reloaded = makeModel(flags.hidden as number, dtype);
+  const reloaded = makeModel(flags.hidden, dtype);
   reloaded.loadStateDict(await loadSafetensors(path));
   reloaded.eval();
   const acc = accuracy(reloaded.forward(X).gt(0.5), y);

@@ -23,7 +23,7 @@
 import { type Tensor } from "../lib/tensor/mod.ts";
 import { noGrad } from "../lib/tensor/autograd.ts";
 import { Generator, manualSeed } from "../lib/tensor/random.ts";
-import { datasets } from "../lib/data/datasets.ts";
+import { datasets, dataSource } from "../lib/data/datasets.ts";
 import { batchCount, batches } from "../lib/data/batches.ts";
 import type { MnistData } from "../lib/data/transforms.ts";
 import { SoftmaxNetwork } from "../lib/models/softmax_network.ts";
@@ -37,54 +37,80 @@ import { saveModelJson } from "../lib/io/model_json.ts";
 import { saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { heatmap } from "../lib/plot/heatmap.ts";
-import { checkOutputFolder, commonFlags, runScript, useScriptBackend } from "../lib/train/cli.ts";
+import {
+  checkOutputFolder,
+  runScript,
+  scriptSpec,
+  sharedFlags,
+  useScriptBackend,
+} from "../lib/train/cli.ts";
+import { NonFiniteLossError } from "../lib/train/fit.ts";
 import { confusionMatrix, writeMetrics } from "../lib/train/metrics.ts";
 import { epochProgress } from "../lib/train/progress.ts";
 
-const spec = {
+/** What each recipe runs when a flag does not say otherwise; the help text reads them from here. */
+const RECIPES = {
+  book: { dtype: "float64", epochs: 10, lr: 0.01 },
+  fast: { dtype: "float32", epochs: 5, lr: 2e-3, batchSize: 128 },
+} as const;
+
+/** A flag's default under each recipe, for --help. */
+const byRecipe = (key: "dtype" | "epochs" | "lr") =>
+  `book ${RECIPES.book[key]}, fast ${RECIPES.fast[key]}`;
+
+const { out, seed, backend } = sharedFlags;
+const spec = scriptSpec({
   usage: "deno run -A scripts/part4_3.ts [flags]",
   summary: "Part4-3: train the book's 784-128-10 ReLU/softmax network on MNIST and test it.",
   flags: {
-    ...commonFlags,
-    data: { type: "string" as const, help: "a folder or URL holding the four IDX .gz files" },
-    dtype: { ...commonFlags.dtype, default: undefined, help: "float64 (book) or float32 (fast)" },
+    data: {
+      type: "string",
+      help: "a folder or base URL holding the four IDX .gz files (any number of images), " +
+        "read as given",
+    },
+    out,
+    seed,
+    dtype: { ...sharedFlags.dtype, default: undefined, defaultText: byRecipe("dtype") },
+    backend,
     dataset: {
-      type: "string" as const,
+      type: "string",
       default: "mnist",
       choices: ["mnist", "fashion-mnist"],
       help: "the data set",
     },
     recipe: {
-      type: "string" as const,
+      type: "string",
       default: "book",
       choices: ["book", "fast"],
       help: "the book's recipe, or one that works",
     },
     model: {
-      type: "string" as const,
+      type: "string",
       default: "book",
       choices: ["book", "torch"],
       help: "the book's hand-written network, or nn.Sequential with autograd",
     },
-    epochs: { type: "integer" as const, min: 0, help: "epochs (book 10, fast 5)" },
+    epochs: { type: "integer", min: 0, help: "epochs", defaultText: byRecipe("epochs") },
     lr: {
-      type: "number" as const,
+      type: "number",
       min: 0,
       exclusiveMin: true,
-      help: "learning rate (book 0.01, fast 0.001)",
+      help: "the learning rate (the fast recipe's falls to a tenth of it over the run)",
+      defaultText: byRecipe("lr"),
     },
     "batch-size": {
-      type: "integer" as const,
+      type: "integer",
+      default: RECIPES.fast.batchSize,
       min: 1,
-      help: "mini-batch size of the fast recipe (128)",
+      help: "mini-batch size of the fast recipe (the book's takes all images at once)",
     },
     "train-size": {
-      type: "integer" as const,
+      type: "integer",
       min: 1,
-      help: "use only the first N training images",
+      help: "use only the first N training images (default: all)",
     },
   },
-};
+});
 
 /** A model the loop can train one batch at a time, whichever way it was built. */
 interface Trainer {
@@ -198,22 +224,25 @@ function accuracyOf(predicted: Int32Array, labels: Int32Array): number {
 
 await runScript(spec, async (flags) => {
   const fast = flags.recipe === "fast";
-  const dtype = (flags.dtype ?? (fast ? "float32" : "float64")) as "float32" | "float64";
-  const epochs = (flags.epochs ?? (fast ? 5 : 10)) as number;
-  const lr = (flags.lr ?? (fast ? 2e-3 : 0.01)) as number;
+  const recipe = RECIPES[flags.recipe];
+  const dtype = flags.dtype ?? recipe.dtype;
+  const epochs = flags.epochs ?? recipe.epochs;
+  const lr = flags.lr ?? recipe.lr;
   // The fast recipe's learning rate falls by the same factor every epoch, to lr/10 at the end.
   const decay = fast ? 0.1 ** (1 / Math.max(epochs, 1)) : 1;
-  const batchSize = (flags["batch-size"] ?? 128) as number;
-  const out = flags.out as string, seed = flags.seed as number;
+  const batchSize = flags["batch-size"];
+  const { out, seed } = flags;
   checkOutputFolder(out); // before the data and the training, not after
   await useScriptBackend(flags.backend);
 
   const load = flags.dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
-  const source = flags.data === undefined ? {} : { url: flags.data as string };
+  const source = flags.data === undefined ? {} : { url: flags.data };
   let train = await load({ split: "train", dtype, ...source });
   const test = await load({ split: "test", dtype, ...source });
+  console.log(`Training data: ${dataSource(train)}`);
+  console.log(`Test data: ${dataSource(test)}`);
   if (flags["train-size"] !== undefined) {
-    train = train.slice(0, Math.min(train.count, flags["train-size"] as number));
+    train = train.slice(0, Math.min(train.count, flags["train-size"]));
   }
   console.log(
     `${flags.dataset}: ${train.count} training and ${test.count} test images; ` +
@@ -262,14 +291,13 @@ await runScript(spec, async (flags) => {
     let lossSum = 0, right = 0, seen = 0, batch = 0;
     const order = fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!];
     const total = fast ? batchCount(train.count, { batchSize }) : 1;
-    const progress = epochProgress(`Epoch ${epoch + 1}/${epochs}`, total);
+    // Numbered as the lines printed below (and the divergence error): from 0, as the book does.
+    const progress = epochProgress(`Epoch ${epoch} (of 0-${epochs - 1})`, total);
     for (const { X, y, indices } of order) {
       const step = trainer.step(X, y, () => train.oneHot(indices ?? undefined, { dtype }));
       if (!Number.isFinite(step.loss)) {
-        throw new RangeError(
-          `the loss became ${step.loss} at epoch ${epoch}, batch ${batch}; try a smaller ` +
-            "learning rate (--lr) or the fast recipe's He initialisation",
-        );
+        progress.finish();
+        throw new NonFiniteLossError(step.loss, epoch, batch, total);
       }
       lossSum += step.loss * X.shape[0];
       right += step.right;

@@ -10,43 +10,48 @@
  * The files come from NN_DATA_DIR, the cache, or their public URLs.
  */
 
-import { datasets } from "../lib/data/datasets.ts";
+import { datasets, dataSource } from "../lib/data/datasets.ts";
 import { readIdxHeader } from "../lib/data/idx.ts";
 import { imageGrid } from "../lib/plot/image_grid.ts";
-import { checkOutputFolder, commonFlags, runScript, UsageError } from "../lib/train/cli.ts";
+import {
+  checkOutputFolder,
+  runScript,
+  scriptSpec,
+  sharedFlags,
+  UsageError,
+} from "../lib/train/cli.ts";
 
-const spec = {
+const spec = scriptSpec({
   usage: "deno run -A scripts/part4_3_show.ts [flags]",
   summary: "Part4-3: print the header of MNIST's images file and draw the first images.",
   flags: {
     dataset: {
-      type: "string" as const,
+      type: "string",
       default: "mnist",
       choices: ["mnist", "fashion-mnist"],
       help: "which data set",
     },
     split: {
-      type: "string" as const,
+      type: "string",
       default: "train",
       choices: ["train", "test"],
       help: "the training (60,000) or test (10,000) images",
     },
-    count: { type: "integer" as const, default: 5, min: 1, help: "how many images to draw" },
-    out: commonFlags.out,
+    count: { type: "integer", default: 5, min: 1, help: "how many images to draw" },
+    out: sharedFlags.out,
     data: {
-      type: "string" as const,
-      help: "a folder or base URL holding the IDX files instead of their own URLs",
+      type: "string",
+      help: "a folder or base URL holding the IDX files (any number of images), read as given",
     },
   },
-};
+});
 
 await runScript(spec, async (flags) => {
-  const dataset = flags.dataset as "mnist" | "fashion-mnist";
-  const split = flags.split as "train" | "test";
-  const count = flags.count as number, out = flags.out as string;
+  const { dataset, split, count, out } = flags;
   checkOutputFolder(out);
   const load = dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
-  const data = await load({ split, url: flags.data as string | undefined });
+  const data = await load({ split, url: flags.data });
+  console.log(`Data: ${dataSource(data)}`);
   if (count > data.count) {
     throw new UsageError(`--count: expected at most ${data.count} images, found ${count}`);
   }

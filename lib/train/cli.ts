@@ -1,13 +1,20 @@
 /**
  * The command line of the exercise scripts: flags with types and defaults,
- * `--help`, and the exit codes every script shares (0 done, 1 bad data or a
- * failed step with a one-line error, 2 a bad flag or value, with the usage).
+ * `--help`, and the exit codes every script shares (0 done; 1 bad data, a
+ * failed step or a diverging run, with a one-line error; 2 a bad flag or
+ * value, in at most three lines).
+ *
+ * A script declares its flags once, in a spec; the types of the parsed values
+ * come from that spec (as `@std/cli`'s `parseArgs` derives them), so a script
+ * reads `flags.epochs` as a `number` and `flags.dtype` as
+ * `"float32" | "float64"` without a cast, and `--help` lists exactly the
+ * flags it declared.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { setBackend } from "../tensor/select_backend.ts";
+import { NonFiniteLossError } from "./fit.ts";
 
 /** One flag: its type, default and help line. */
 export interface FlagSpec {
@@ -15,6 +22,11 @@ export interface FlagSpec {
   type: "string" | "integer" | "number" | "boolean";
   /** The value when the flag is not given (undefined: optional, no default). */
   default?: string | number | boolean;
+  /**
+   * For a flag whose default depends on others (Part4-3's recipes), what
+   * `--help` says instead of a single default, such as `"book 0.01, fast 0.002"`.
+   */
+  defaultText?: string;
   /** One line for `--help`. */
   help: string;
   /** For a string: the values allowed. */
@@ -34,12 +46,71 @@ export interface ScriptSpec {
   /** A sentence or two on what the script does. */
   summary: string;
   /** The flags, by name (without the dashes). */
-  flags: Record<string, FlagSpec>;
+  flags: { readonly [name: string]: FlagSpec };
 }
 
-/** The flags every exercise script takes. */
-export const commonFlags: Record<string, FlagSpec> = {
-  data: { type: "string", help: "a path or URL of the data set instead of its own URL" },
+/** The type of a flag's value when given: a number, a boolean, one of its choices, or a string. */
+type ValueOf<F extends FlagSpec> = F["type"] extends "boolean" ? boolean
+  : F["type"] extends "integer" | "number" ? number
+  : F extends { choices: readonly (infer C)[] } ? C
+  : string;
+
+/** The type of a parsed flag: its value's type, `| undefined` when it has no default. */
+export type FlagValue<F extends FlagSpec> = F extends { default: string | number | boolean }
+  ? ValueOf<F>
+  : ValueOf<F> | undefined;
+
+/**
+ * The parsed flags of a script with spec `S`, typed from the spec.
+ *
+ * @example
+ * ```ts
+ * import type { FlagsOf } from "./cli.ts";
+ * import { scriptSpec } from "./cli.ts";
+ * const spec = scriptSpec({
+ *   usage: "x",
+ *   summary: "x",
+ *   flags: {
+ *     epochs: { type: "integer", default: 10, help: "epochs" },
+ *     dtype: { type: "string", choices: ["float32", "float64"], help: "dtype" },
+ *   },
+ * });
+ * const flags: FlagsOf<typeof spec> = { epochs: 3, dtype: "float32" };
+ * const dtype: "float32" | "float64" | undefined = flags.dtype; // no cast
+ * ```
+ */
+export type FlagsOf<S extends ScriptSpec> = {
+  -readonly [K in keyof S["flags"]]: FlagValue<S["flags"][K]>;
+};
+
+/**
+ * Declares a script's spec, keeping its literal types (flag types, choices,
+ * defaults) so that {@linkcode FlagsOf} can derive the parsed flags' types.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFlags, scriptSpec } from "./cli.ts";
+ * const spec = scriptSpec({
+ *   usage: "deno run x.ts [flags]",
+ *   summary: "x",
+ *   flags: { recipe: { type: "string", default: "book", choices: ["book", "fast"], help: "recipe" } },
+ * });
+ * const flags = parseFlags(spec, ["--recipe", "fast"])!;
+ * const recipe: "book" | "fast" = flags.recipe;
+ * assert.equal(recipe, "fast");
+ * ```
+ */
+export function scriptSpec<const S extends ScriptSpec>(spec: S): S {
+  return spec;
+}
+
+/**
+ * The flags the exercise scripts share, each declared once; a script takes the
+ * ones it uses (`flags: { data: sharedFlags.data, … }`).
+ */
+export const sharedFlags = {
+  data: { type: "string", help: "a path or URL of the data set, read as given" },
   out: { type: "string", default: "./out", help: "the folder for the outputs" },
   // np.random.seed takes 0 to 2^32 - 1, and so does manualSeed.
   seed: {
@@ -61,14 +132,10 @@ export const commonFlags: Record<string, FlagSpec> = {
     choices: ["cpu", "webgpu", "auto"],
     help: "where tensors live (the scripts run on the CPU for now)",
   },
-};
-
-/** The flags of the training scripts, on top of the common ones. */
-export const trainingFlags: Record<string, FlagSpec> = {
   epochs: { type: "integer", default: 5000, min: 0, help: "full-batch training epochs" },
   lr: { type: "number", default: 0.5, min: 0, exclusiveMin: true, help: "the learning rate" },
   hidden: { type: "integer", default: 10, min: 1, help: "neurons in the hidden layer" },
-};
+} as const satisfies Record<string, FlagSpec>;
 
 /**
  * Puts the scripts' tensors on the backend `--backend` names. The exercise
@@ -77,7 +144,7 @@ export const trainingFlags: Record<string, FlagSpec> = {
  * CPU here, and `webgpu` is refused with a sentence that says so. The library
  * itself (tensors, autograd, `nn`, `optim`) does run on WebGPU.
  */
-export async function useScriptBackend(name: unknown): Promise<void> {
+export async function useScriptBackend(name: "cpu" | "webgpu" | "auto"): Promise<void> {
   if (name === "webgpu") {
     throw new UsageError(
       "--backend: the exercise scripts read values synchronously and run on the CPU for now; " +
@@ -87,10 +154,7 @@ export async function useScriptBackend(name: unknown): Promise<void> {
   await setBackend("cpu");
 }
 
-/** The parsed flags: strings, numbers and booleans by name. */
-export type Flags = Record<string, string | number | boolean | undefined>;
-
-/** A bad flag or value: the script prints it with the usage and exits with code 2. */
+/** A bad flag or value: the script prints it with the usage line and exits with code 2. */
 export class UsageError extends Error {
   /** Creates a UsageError with a one-sentence message. */
   constructor(message: string) {
@@ -100,7 +164,8 @@ export class UsageError extends Error {
 }
 
 /**
- * The usage text of a script.
+ * The help text of a script: its summary, usage line, and each flag it takes
+ * with its default.
  *
  * @example
  * ```ts
@@ -118,7 +183,11 @@ export function usageText(spec: ScriptSpec): string {
   const rows = Object.entries(spec.flags).map(([name, f]) => {
     const arg = f.type === "boolean" ? "" : f.choices ? ` ${f.choices.join("|")}` : " " +
       (f.type === "string" ? "VALUE" : "N");
-    const def = f.default === undefined ? "" : ` (default ${f.default})`;
+    const def = f.defaultText !== undefined
+      ? ` (default: ${f.defaultText})`
+      : f.default === undefined
+      ? ""
+      : ` (default ${f.default})`;
     return [`  --${name}${arg}`, `${f.help}${def}`];
   });
   rows.push(["  --help", "show this help"]);
@@ -130,8 +199,7 @@ export function usageText(spec: ScriptSpec): string {
 /** A decimal number as a person types it: no hex, no binary, no `Infinity`. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function convert(name: string, f: FlagSpec, raw: string | boolean): string | number | boolean {
-  if (f.type === "boolean" || typeof raw === "boolean") return raw;
+function convert(name: string, f: FlagSpec, raw: string): string | number {
   if (f.type === "string") {
     if (f.choices && !f.choices.includes(raw)) {
       throw new UsageError(`--${name}: expected one of ${f.choices.join(", ")}, found "${raw}"`);
@@ -157,54 +225,138 @@ function convert(name: string, f: FlagSpec, raw: string | boolean): string | num
 }
 
 /**
- * Parses `args` by `spec`. Throws a `UsageError` for an unknown flag, a missing
- * value, or a value of the wrong type. Returns null for `--help`.
+ * Flags of `deno run` itself: written after the script they reach the script,
+ * which says where they go instead of calling them unknown.
+ */
+const DENO_FLAG =
+  /^(-[ARWNESPIqrc]|--(allow|deny)-[a-z-]+|--(allow|deny)-[a-z-]+=.*|--no-prompt|--quiet|--reload(=.*)?|--unstable.*|--v8-flags=.*|--config(=.*)?|--import-map(=.*)?|--lock(=.*)?|--no-lock|--cached-only|--no-check|--check(=.*)?|--watch.*|--inspect.*|--env-file.*|--location(=.*)?|--cert(=.*)?|--no-remote|--no-npm|--no-config|--log-level(=.*)?|--frozen(=.*)?|--node-modules-dir(=.*)?)$/;
+
+/** The edit distance between `a` and `b` (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The flag of `names` nearest to `name` (at most two edits away, or one that
+ * starts with it), or undefined.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseFlags, UsageError } from "./cli.ts";
- * const spec = {
+ * import { nearestFlag } from "./cli.ts";
+ * assert.equal(nearestFlag("epoch", ["epochs", "lr", "seed"]), "epochs");
+ * assert.equal(nearestFlag("batch_size", ["batch-size", "train-size"]), "batch-size");
+ * assert.equal(nearestFlag("verbose", ["epochs", "lr"]), undefined);
+ * ```
+ */
+export function nearestFlag(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined, bestDistance = Infinity;
+  for (const candidate of names) {
+    const distance = candidate.startsWith(name) && name.length >= 2
+      ? 1
+      : editDistance(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return bestDistance <= Math.min(2, Math.max(1, Math.floor(name.length / 3))) ? best : undefined;
+}
+
+/** The message for an argument that is not one of the script's flags. */
+function unknown(arg: string, spec: ScriptSpec, script: string): UsageError {
+  if (DENO_FLAG.test(arg)) {
+    return new UsageError(
+      `${arg} is a flag of deno, not of this script: write it before the script ` +
+        `(deno run ${arg} ${script} …)`,
+    );
+  }
+  if (!arg.startsWith("-")) {
+    return new UsageError(`unexpected argument "${arg}": the script takes only --flags`);
+  }
+  const name = arg.replace(/^--?/, "").split("=")[0];
+  const near = nearestFlag(name, [...Object.keys(spec.flags), "help"]);
+  return new UsageError(
+    `unknown flag ${arg.split("=")[0]}` + (near ? `; did you mean --${near}?` : ""),
+  );
+}
+
+/** The script's path as the usage line writes it (`scripts/part4_2.ts`), for hints. */
+function scriptOf(spec: ScriptSpec): string {
+  return /\S+\.ts\b/.exec(spec.usage)?.[0] ?? "SCRIPT";
+}
+
+/**
+ * Parses `args` by `spec`, with each value typed as the spec says. Throws a
+ * `UsageError` for an unknown flag (naming the nearest one), a flag of Deno
+ * written after the script, a flag given twice, a missing value, or a value of
+ * the wrong type. Returns null for `--help`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFlags, scriptSpec, UsageError } from "./cli.ts";
+ * const spec = scriptSpec({
  *   usage: "x",
  *   summary: "x",
- *   flags: { lr: { type: "number" as const, default: 0.5, help: "step", min: 0, exclusiveMin: true } },
- * };
+ *   flags: { lr: { type: "number", default: 0.5, help: "step", min: 0, exclusiveMin: true } },
+ * });
  * assert.deepEqual(parseFlags(spec, ["--lr", "0.1"]), { lr: 0.1 });
  * assert.deepEqual(parseFlags(spec, []), { lr: 0.5 });
  * assert.throws(() => parseFlags(spec, ["--lr", "abc"]), UsageError);
+ * assert.throws(() => parseFlags(spec, ["--l", "1"]), /did you mean --lr\?/);
  * ```
  */
-export function parseFlags(spec: ScriptSpec, args: readonly string[]): Flags | null {
-  const options = Object.fromEntries(
-    [...Object.entries(spec.flags), ["help", { type: "boolean" }] as const].map((
-      [name, f],
-    ) => [name, { type: f.type === "boolean" ? "boolean" as const : "string" as const }]),
-  );
-  // `--epochs -1` is a value, not a flag: join it as `--epochs=-1` so that the range
-  // check below can say what is wrong with it.
-  const joined: string[] = [];
+export function parseFlags<const S extends ScriptSpec>(
+  spec: S,
+  args: readonly string[],
+): FlagsOf<S> | null {
+  const raw = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
-    const name = args[i].startsWith("--") ? args[i].slice(2) : "";
-    const f = spec.flags[name];
-    if (f && f.type !== "boolean" && /^-\d|^-\./.test(args[i + 1] ?? "")) {
-      joined.push(`${args[i]}=${args[++i]}`);
-    } else joined.push(args[i]);
+    const arg = args[i];
+    if (arg === "--help" || arg === "-h") return null;
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    const f = match ? spec.flags[match[1]] : undefined;
+    if (!match || f === undefined || Object.hasOwn(Object.prototype, match[1])) {
+      throw unknown(arg, spec, scriptOf(spec));
+    }
+    const name = match[1];
+    if (raw.has(name)) throw new UsageError(`--${name}: given twice, expected it once`);
+    if (f.type === "boolean") {
+      if (match[2] !== undefined) {
+        throw new UsageError(`--${name}: takes no value, found "${match[2]}"`);
+      }
+      raw.set(name, true);
+      continue;
+    }
+    let value = match[2];
+    if (value === undefined) {
+      // `--epochs -1` is a value (the range check says what is wrong with it); `--out --seed` is not.
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith("-") && !/^-\d|^-\./.test(next))) {
+        throw new UsageError(`--${name}: expected a value after it, found none`);
+      }
+      value = next;
+      i++;
+    }
+    raw.set(name, value);
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    // node:util words its errors for Node; say the same thing in one line.
-    const message = (error as Error).message.replace(/\. To specify a positional.*$/s, "");
-    throw new UsageError(message);
-  }
-  if (parsed.values.help) return null;
-  const flags: Flags = {};
+  const flags: Record<string, string | number | boolean | undefined> = {};
   for (const [name, f] of Object.entries(spec.flags)) {
-    const raw = parsed.values[name] as string | boolean | undefined;
-    flags[name] = raw === undefined ? f.default : convert(name, f, raw);
+    const value = raw.get(name);
+    flags[name] = value === undefined ? f.default : value === true ? true : convert(name, f, value);
   }
-  return flags;
+  // The one place the spec's types meet the values: convert() checked each against its spec.
+  return flags as FlagsOf<S>;
 }
 
 /**
@@ -237,21 +389,63 @@ export function checkOutputFolder(out: string): void {
 }
 
 /**
- * Runs a script's body with the shared flag handling and exit codes: `--help`
- * prints the usage (exit 0); a bad flag prints the error and the usage (exit 2);
- * any other error prints one line `error: …` (exit 1; the stack too when
- * `NN_DEBUG` is set).
+ * What a flag error prints, in three lines at most: the error, the usage line,
+ * and where to find the rest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usageError, UsageError } from "./cli.ts";
+ * const spec = { usage: "deno run -A scripts/x.ts [flags]", summary: "x", flags: {} };
+ * assert.equal(
+ *   usageError(spec, new UsageError("unknown flag --epoch; did you mean --epochs?")),
+ *   "error: unknown flag --epoch; did you mean --epochs?\n" +
+ *     "Usage: deno run -A scripts/x.ts [flags]\nRun with --help for all flags.",
+ * );
+ * ```
  */
-export async function runScript(
-  spec: ScriptSpec,
-  body: (flags: Flags) => Promise<void>,
+export function usageError(spec: ScriptSpec, error: UsageError): string {
+  return `error: ${error.message}\nUsage: ${spec.usage}\nRun with --help for all flags.`;
+}
+
+/**
+ * The one line a diverging run ends with, the same in every script: the epoch
+ * and the loss, and the script's own flag that helps (never a library option).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { divergedLine } from "./cli.ts";
+ * import { NonFiniteLossError } from "./fit.ts";
+ * assert.equal(
+ *   divergedLine(new NonFiniteLossError(NaN, 3, 0, 1), true),
+ *   "error: the run diverged: the loss became NaN at epoch 3; try a smaller --lr",
+ * );
+ * ```
+ */
+export function divergedLine(error: NonFiniteLossError, hasLr: boolean): string {
+  return `error: the run diverged: the loss became ${error.loss} at epoch ${error.epoch}` +
+    (hasLr ? "; try a smaller --lr" : "");
+}
+
+/**
+ * Runs a script's body with the shared flag handling and exit codes: `--help`
+ * prints the help (exit 0); a bad flag prints the error, the usage line and a
+ * pointer to `--help` (exit 2); a diverging run (a `NonFiniteLossError`)
+ * prints one line naming the epoch and the loss (exit 1); any other error
+ * prints one line `error: …` (exit 1; the stack too when `NN_DEBUG` is set).
+ */
+export async function runScript<const S extends ScriptSpec>(
+  spec: S,
+  body: (flags: FlagsOf<S>) => Promise<void> | void,
   args: readonly string[] = Deno.args,
 ): Promise<void> {
-  let flags: Flags | null;
+  let flags: FlagsOf<S> | null;
   try {
     flags = parseFlags(spec, args);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n\n${usageText(spec)}`);
+    if (!(error instanceof UsageError)) throw error;
+    console.error(usageError(spec, error));
     Deno.exit(2);
   }
   if (flags === null) {
@@ -264,8 +458,12 @@ export async function runScript(
     const debug = Deno.permissions.querySync({ name: "env", variable: "NN_DEBUG" }).state ===
         "granted" && Deno.env.get("NN_DEBUG");
     if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${usageText(spec)}`);
+      console.error(usageError(spec, error));
       Deno.exit(2);
+    }
+    if (error instanceof NonFiniteLossError) {
+      console.error(debug ? error : divergedLine(error, "lr" in spec.flags));
+      Deno.exit(1);
     }
     console.error(debug ? error : `error: ${(error as Error).message ?? error}`);
     Deno.exit(1);
