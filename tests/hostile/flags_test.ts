@@ -5,21 +5,15 @@
  * cases run the scripts themselves.
  */
 
-import {
-  commonFlags,
-  type FlagSpec,
-  parseFlags,
-  trainingFlags,
-  UsageError,
-} from "../../lib/train/cli.ts";
+import { parseFlags, scriptSpec, sharedFlags, UsageError } from "../../lib/train/cli.ts";
 import { type HostileCase, hostileTests } from "./helpers.ts";
 
 /** Part4-2's flags, as scripts/part4_2.ts declares them. */
-const PART4_2 = {
+const PART4_2 = scriptSpec({
   usage: "deno run -A scripts/part4_2.ts [flags]",
   summary: "Part4-2",
-  flags: { ...commonFlags, ...trainingFlags } as Record<string, FlagSpec>,
-};
+  flags: sharedFlags,
+});
 
 /** A case for `args` on Part4-2's flags, whose message must name `names`. */
 function flags(args: string[], ...names: string[]): HostileCase {
@@ -35,8 +29,9 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 
 /**
  * A case that runs `script` with `args` (`$DIR` for the case's folder) as a
- * reader would; exit code 2 becomes a UsageError carrying the first line of
- * standard error, so the message can be checked like the others.
+ * reader would; exit code 2 with three lines (the error, the usage line, the
+ * pointer to --help) becomes a UsageError carrying the first, so the message
+ * can be checked like the others.
  */
 function script(name: string, file: string, args: string[], ...names: string[]): HostileCase {
   return {
@@ -58,8 +53,13 @@ function script(name: string, file: string, args: string[], ...names: string[]):
         stderr: "piped",
       }).output();
       const text = new TextDecoder().decode(stderr);
-      if (code !== 2 || !text.includes("\n\nUsage: ")) {
-        throw new Error(`expected exit code 2 and the usage, found ${code}: ${text}`);
+      const lines = text.trimEnd().split("\n");
+      if (
+        code !== 2 || lines.length !== 3 ||
+        !lines[1].startsWith(`Usage: deno run -A scripts/${file}`) ||
+        lines[2] !== "Run with --help for all flags."
+      ) {
+        throw new Error(`expected exit code 2 and three lines, found ${code}: ${text}`);
       }
       throw new UsageError(text.split("\n")[0]);
     },
@@ -74,7 +74,9 @@ const cases: HostileCase[] = [
   flags(["--epochs", "0x10"], "--epochs", 'expected an integer, found "0x10"'),
   flags(["--epochs", "1e20"], "--epochs", 'expected an integer, found "1e20"'),
   flags(["--epochs="], "--epochs", 'expected an integer, found ""'),
-  flags(["--epochs"], "--epochs", "argument missing"),
+  flags(["--epochs"], "--epochs", "expected a value after it, found none"),
+  flags(["--out", "--seed", "3"], "--out", "expected a value after it, found none"),
+  flags(["--epochs", "3", "--epochs=4"], "--epochs", "given twice"),
   flags(["--lr", "0"], "--lr", "expected a number greater than 0, found 0"),
   flags(["--lr", "abc"], "--lr", 'expected a number, found "abc"'),
   flags(["--lr", "Infinity"], "--lr", 'expected a number, found "Infinity"'),
@@ -84,8 +86,13 @@ const cases: HostileCase[] = [
   flags(["--seed", "4294967296"], "--seed", "expected an integer at most 4294967295"),
   flags(["--seed", "-1"], "--seed", "expected an integer at least 0, found -1"),
   flags(["--hidden", "0"], "--hidden", "expected an integer at least 1, found 0"),
-  flags(["--nope"], "--nope", "Unknown option"),
-  flags(["extra"], "extra", "Unexpected argument"),
+  flags(["--nope"], "unknown flag", "--nope"),
+  flags(["--epoch", "3"], "unknown flag --epoch", "; did you mean --epochs?"),
+  flags(["--sed=3"], "unknown flag --sed", "; did you mean --seed?"),
+  flags(["--toString"], "unknown flag", "--toString"),
+  flags(["-A"], "-A is a flag of deno", "write it before the script"),
+  flags(["--allow-read=/tmp"], "--allow-read=/tmp is a flag of deno", "before the script"),
+  flags(["extra"], "unexpected argument", '"extra"'),
   flags(["--out", ""], "--out", 'expected a value, found ""'),
   flags(["--data", "  "], "--data", 'expected a value, found "  "'),
   script(
