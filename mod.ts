@@ -24,6 +24,7 @@ export { DataFormatError, DownloadError, ShapeError } from "./lib/errors.ts";
 export * from "./lib/data/mod.ts";
 export * from "./lib/nn/mod.ts";
 export * as optim from "./lib/optim/mod.ts";
+export * as functional from "./lib/nn/functional.ts";
 export * from "./lib/io/safetensors.ts";
 export * from "./lib/models/mod.ts";
 export {

@@ -25,3 +25,4 @@ export {
   type Reduction,
 } from "./losses.ts";
 export { l2Penalty } from "./regularization.ts";
+export { Dropout } from "./dropout.ts";
