@@ -242,11 +242,11 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<LocatedDataset> 
     // NaN or infinities would only show up later as a NaN loss; say where they are now.
     finite: true,
   });
-  // The book's file has 118 rows; a file of the user's may have any number.
-  if (url === undefined ? table.length !== expectedRows : table.length === 0) {
+  // The book's file has 118 rows; a file of the user's may have any number (readCsv wants one).
+  if (url === undefined && table.length !== expectedRows) {
     throw new DataFormatError(
-      `${name}: expected ${url === undefined ? expectedRows : "some"} rows of ex2data2 ` +
-        `(${names.join(", ")}), found ${table.length}`,
+      `${name}: expected ${expectedRows} rows of ex2data2 (${names.join(", ")}), ` +
+        `found ${table.length}`,
     );
   }
   return {

@@ -50,16 +50,27 @@ Deno.test("ex2data2: from a URL of the user's (a local HTTP server), cached", as
   );
 });
 
-Deno.test("ex2data2: from a path, with its shape checked", async () => {
+Deno.test("ex2data2: from a path, any number of rows, three columns", async () => {
   await withTempDir(async (dir) => {
     const text = new TextDecoder().decode(EX2DATA2);
     const lines = text.trimEnd().split("\n");
     const short = join(dir, "short.txt");
     await Deno.writeTextFile(short, lines.slice(1).join("\n"));
+    const part = await datasets.ex2data2({ url: short, dtype: "float64" });
+    assertEquals(
+      [part.X.shape, part.y.shape, part.source],
+      [[117, 2], [117, 1], `${short} (the path given)`],
+    );
+    assertEquals(
+      await part.X.data(),
+      new Float64Array(lines.slice(1).flatMap((l) => l.split(",").slice(0, 2).map(Number))),
+    );
+    const empty = join(dir, "empty.txt");
+    await Deno.writeTextFile(empty, "\n");
     await assertRejects(
-      datasets.ex2data2({ url: short }),
+      datasets.ex2data2({ url: empty }),
       DataFormatError,
-      `${short}: expected 118 rows of ex2data2 (x1, x2, accepted), found 117`,
+      `${empty}: expected at least one row of data, found none`,
     );
     const wide = join(dir, "wide.txt");
     await Deno.writeTextFile(wide, lines.map((l) => `${l.trim()},0`).join("\n"));
