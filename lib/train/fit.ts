@@ -95,6 +95,12 @@ export interface FitOptions<B> {
   /** Called before each epoch: set the learning rate of the epoch here. */
   schedule?: (epoch: number) => void;
   /**
+   * A learning-rate scheduler (`optim.StepLR`, `ExponentialLR`, …), stepped
+   * after each epoch as PyTorch's are (made on the optimiser, it has already
+   * set the rate of epoch 0).
+   */
+  scheduler?: { step(): void };
+  /**
    * Read the losses every this many epochs. Each epoch's loss is still
    * recorded; only the reads are batched. By default an epoch is read once at
    * least 50 ms have passed since the last read (and at the end): long epochs
@@ -303,6 +309,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       bar?.finish();
       current.seconds = (performance.now() - started) / 1000;
       pending.push(current);
+      options.scheduler?.step();
       overall?.update(epoch + 1);
       const due = readEvery === undefined
         ? performance.now() - lastRead >= READ_INTERVAL_MS

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { fit, NonFiniteLossError, type StepResult, tensor } from "../../mod.ts";
+import { fit, NonFiniteLossError, optim, type StepResult, tensor } from "../../mod.ts";
 
 /** A step whose losses are given: `losses[epoch][batch]`, each batch of `sizes[batch]`. */
 function scripted(losses: number[][], sizes: number[], calls: string[] = []) {
@@ -166,4 +166,22 @@ console.log(JSON.stringify({ ...result.stopped, epochsDone: result.losses.length
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("fit: a scheduler steps after each epoch, as PyTorch's do", async () => {
+  const w = tensor([0], { requiresGrad: true });
+  const opt = new optim.SGD([w], { lr: 1 });
+  const scheduler = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+  const rates: number[] = [];
+  await fit({
+    epochs: 3,
+    batches: () => [0, 1],
+    step: () => {
+      rates.push(opt.lr);
+      return { loss: tensor(1) };
+    },
+    scheduler,
+    progress: false,
+  });
+  assert.deepEqual(rates, [1, 1, 0.5, 0.5, 0.25, 0.25]);
 });
