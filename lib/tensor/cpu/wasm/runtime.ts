@@ -106,8 +106,17 @@ export function setWasmEnabled(on: boolean): void {
  * assert.ok(rt !== null && rt.threads >= 1 && rt.heap > 0);
  * ```
  */
+/** NN_WASM's value as a switch: unset or "1" on, "0" off; anything else is an error naming it. */
+function wasmWanted(value: string | undefined): boolean {
+  if (value === undefined || value === "1") return true;
+  if (value === "0") return false;
+  throw new RangeError(
+    `NN_WASM: expected 0 (TypeScript kernels) or 1 (WebAssembly), found "${value}"`,
+  );
+}
+
 export function wasmRuntime(): Runtime | null {
-  enabled ??= envVar("NN_WASM") !== "0";
+  enabled ??= wasmWanted(envVar("NN_WASM"));
   if (!enabled) return null;
   if (runtime === undefined) runtime = start();
   return runtime;
