@@ -231,21 +231,26 @@ function convert(name: string, f: FlagSpec, raw: string): string | number {
 const DENO_FLAG =
   /^(-[ARWNESPIqrc]|--(allow|deny)-[a-z-]+|--(allow|deny)-[a-z-]+=.*|--no-prompt|--quiet|--reload(=.*)?|--unstable.*|--v8-flags=.*|--config(=.*)?|--import-map(=.*)?|--lock(=.*)?|--no-lock|--cached-only|--no-check|--check(=.*)?|--watch.*|--inspect.*|--env-file.*|--location(=.*)?|--cert(=.*)?|--no-remote|--no-npm|--no-config|--log-level(=.*)?|--frozen(=.*)?|--node-modules-dir(=.*)?)$/;
 
-/** The edit distance between `a` and `b` (insertions, deletions, substitutions). */
+/**
+ * The edit distance between `a` and `b`: insertions, deletions, substitutions
+ * and swaps of two neighbours (`--hepl`), each one edit.
+ */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(
-        previous[j] + 1,
-        row[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    previous = row;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
 /**
