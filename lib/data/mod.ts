@@ -58,6 +58,7 @@ export {
   type IdxDatasetEntry,
   type IdxFileEntry,
   type IdxSplitEntry,
+  type LocatedDataset,
   type MnistOptions,
   readMnist,
   type ReadMnistOptions,
