@@ -167,7 +167,11 @@ export interface Backend {
   ): Storage;
   /** Reduces axis `axis` of `x`; the result has that axis removed. */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage;
-  /** Batched `out[b] = op(a[b]) · op(b[b])`, all operands in `dtype` (a float dtype). */
+  /**
+   * Batched `out[b] = op(a[b]) · op(b[b])`, all operands in `dtype`. For int32,
+   * products and sums wrap as int32 arithmetic does (as PyTorch's); a backend
+   * without an int32 product throws a TypeError naming the dtype.
+   */
   matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage;
   /**
    * Picks entries `indices` (int32; negative ones count from the end) along `axis`:

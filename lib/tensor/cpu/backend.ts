@@ -17,7 +17,7 @@ import type {
 } from "../backend.ts";
 import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
-import { matmul } from "./matmul.ts";
+import { matmul, matmulInt32 } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
 import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
 import { wasmAdam } from "./wasm/adam.ts";
@@ -44,12 +44,52 @@ const UNARY: Record<UnaryOp, Unary> = {
   clip: (x, p) => Math.min(Math.max(x, p[0]), p[1]),
 };
 
+/**
+ * `a ** b` as C's `pow` (and so NumPy and PyTorch) defines it: `Math.pow` gives
+ * NaN for 1 to any power that is NaN or ±∞ and for -1 to ±∞, where C gives 1.
+ */
+function pow(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
+/**
+ * `a ** b` on int32 values, exactly modulo 2³² (as PyTorch's int32 `pow`):
+ * squaring with `Math.imul`, since `Math.pow` goes through float64 and loses
+ * the low bits past 2⁵³ (`3 ** 40` gave 689956864, not 689956897).
+ */
+function powInt32(a: number, b: number): number {
+  if (b < 0) {
+    throw new RangeError(
+      `pow: expected a non-negative exponent for int32 operands, found ${a} ** ${b}; ` +
+        'convert to float first (astype("float32"))',
+    );
+  }
+  let result = 1, base = a;
+  for (let e = b; e > 0; e >>>= 1) {
+    if (e & 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
+}
+
+/**
+ * The int32 versions of the ops whose float formula is not exact on int32
+ * values: a product of two int32 values needs up to 62 bits and float64 keeps
+ * 53. The others are exact (a sum or difference needs 33 bits, and storing it
+ * in an Int32Array wraps it as int32 arithmetic does).
+ */
+const INT32_BINARY: Partial<Record<BinaryOp, Binary>> = {
+  mul: Math.imul,
+  pow: powInt32,
+};
+
 const BINARY: Record<BinaryOp, Binary> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow,
   maximum: Math.max,
   minimum: Math.min,
   gt: (a, b) => +(a > b),
@@ -268,6 +308,37 @@ function checkIndex(i: number, size: number, axis: number): number {
   return j;
 }
 
+/** Throws if a sum does not fit in int32 (storing it would wrap it silently). */
+function checkInt32Sums(sums: Float64Array): void {
+  for (const v of sums) {
+    if (v > 2147483647 || v < -2147483648) {
+      throw new RangeError(
+        `sum: the int32 sum ${v} is outside the int32 range [-2147483648, 2147483647]; ` +
+          'sum x.astype("float64") (or "float32") for a wider result',
+      );
+    }
+  }
+}
+
+/** The batched int32 product, each with `matmulInt32` (exact, wrapping as int32). */
+function matmulInt32Batch(x: Int32Array, y: Int32Array, spec: MatmulSpec): Int32Array {
+  const { batch, m, n, k, transA, transB } = spec;
+  const out = new Int32Array(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    matmulInt32(
+      x.subarray(i * m * k, (i + 1) * m * k),
+      y.subarray(i * k * n, (i + 1) * k * n),
+      out.subarray(i * m * n, (i + 1) * m * n),
+      m,
+      n,
+      k,
+      transA,
+      transB,
+    );
+  }
+  return out;
+}
+
 /** The CPU backend. Storage is a typed array of the tensor's dtype. */
 export class CpuBackend implements Backend {
   /** Always `"cpu"`. */
@@ -324,15 +395,17 @@ export class CpuBackend implements Backend {
     const x = a as TypedArray, y = b as TypedArray;
     const size = sizeOf(outShape);
     const out = allocArray(outDtype, size);
-    const f = BINARY[op];
-    if (wasmBinary(op, x, aShape, y, bShape, outShape, out)) return out;
+    // int32 products go through their exact kernel, never the float loops.
+    const exact = outDtype === "int32" ? INT32_BINARY[op] : undefined;
+    const f = exact ?? BINARY[op];
+    if (exact === undefined && wasmBinary(op, x, aShape, y, bShape, outShape, out)) return out;
     if (x.length === size && y.length === size) {
-      if (!arithmetic(op, x, y, out, size)) {
+      if (exact !== undefined || !arithmetic(op, x, y, out, size)) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], y[i]);
       }
     } else if (x.length === size && y.length === 1) {
       const v = y[0];
-      if (!arithmeticScalar(op, x, v, out, size)) {
+      if (exact !== undefined || !arithmeticScalar(op, x, v, out, size)) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], v);
       }
     } else if (x.length === 1 && y.length === size) {
@@ -344,7 +417,7 @@ export class CpuBackend implements Backend {
       const n = outShape[outShape.length - 1] ?? 1;
       let o = 0;
       forEachRow(outShape, [va, vb], ([ia, ib]) => {
-        if (!arithmeticRow(op, x, ia, sa, y, ib, sb, out, o, n)) {
+        if (exact !== undefined || !arithmeticRow(op, x, ia, sa, y, ib, sb, out, o, n)) {
           for (let j = 0; j < n; j++) out[o + j] = f(x[ia + j * sa], y[ib + j * sb]);
         }
         o += n;
@@ -378,7 +451,10 @@ export class CpuBackend implements Backend {
     return out;
   }
 
-  /** Reduces one axis. Sums accumulate in float64 whatever the dtype. */
+  /**
+   * Reduces one axis. Sums accumulate in float64 whatever the dtype; an int32
+   * sum that leaves the int32 range is a RangeError, never wrapped.
+   */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
     const src = x as TypedArray;
     const [outer, n, inner] = around(shape, axis);
@@ -409,6 +485,7 @@ export class CpuBackend implements Backend {
           }
         }
       }
+      if (op === "sum" && outDtype === "int32") checkInt32Sums(acc);
       out.set(isArg ? arg : acc, o * inner);
     }
     return out;
@@ -416,6 +493,7 @@ export class CpuBackend implements Backend {
 
   /** Batched matrix product: WebAssembly SIMD kernels on all cores, or the TypeScript kernel. */
   matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage {
+    if (dtype === "int32") return matmulInt32Batch(a as Int32Array, b as Int32Array, spec);
     const { batch, m, n, k, transA, transB } = spec;
     const x = a as FloatArray, y = b as FloatArray;
     const out = allocArray(dtype, batch * m * n) as FloatArray;

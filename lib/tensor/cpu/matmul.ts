@@ -161,9 +161,9 @@ export function matmul(
  * product. Written without temporaries: training loops call this per batch.
  */
 function checkArgs(
-  a: FloatArray,
-  b: FloatArray,
-  out: FloatArray,
+  a: FloatArray | Int32Array,
+  b: FloatArray | Int32Array,
+  out: FloatArray | Int32Array,
   m: number,
   n: number,
   k: number,
@@ -182,7 +182,12 @@ function checkSize(name: string, size: number): void {
   }
 }
 
-function checkLength(name: string, array: FloatArray, size: number, dims: string): void {
+function checkLength(
+  name: string,
+  array: FloatArray | Int32Array,
+  size: number,
+  dims: string,
+): void {
   if (array.length < size) {
     throw new RangeError(
       `matmul: expected ${name} to hold at least ${dims} = ${size} elements, found ${array.length}`,
@@ -285,6 +290,57 @@ function storeTile(
       for (let c = 0; c < cols; c++) out[o + c] += tile[t + c];
     } else {
       for (let c = 0; c < cols; c++) out[o + c] = tile[t + c];
+    }
+  }
+}
+
+/**
+ * Computes `out[m×n] = op(a)·op(b)` for int32 operands with int32 arithmetic:
+ * each product is `Math.imul` and each sum wraps to 32 bits, as PyTorch and
+ * NumPy compute an int32 product (two's complement, modulo 2³²). Going
+ * through float64 instead loses the low bits once a product passes 2⁵³
+ * (`2147483647·2147483647` gave 0 rather than 1). The layout and the
+ * transpose flags are `matmul`'s.
+ *
+ * @param a The left operand, m·k elements.
+ * @param b The right operand, k·n elements.
+ * @param out Receives the m·n elements of the product.
+ * @param m Rows of the product.
+ * @param n Columns of the product.
+ * @param k The inner size.
+ * @param transA Whether `a` is stored as [k, m].
+ * @param transB Whether `b` is stored as [n, k].
+ * @throws {RangeError} If a size is not a non-negative integer or an array is too short.
+ *
+ * @example A product past 2⁵³ wraps exactly, as in PyTorch
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matmulInt32 } from "./matmul.ts";
+ * const out = new Int32Array(1);
+ * matmulInt32(new Int32Array([2147483647]), new Int32Array([2147483647]), out, 1, 1, 1, false, false);
+ * assert.equal(out[0], 1);
+ * ```
+ */
+export function matmulInt32(
+  a: Int32Array,
+  b: Int32Array,
+  out: Int32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  checkArgs(a, b, out, m, n, k);
+  const aRow = transA ? 1 : k, aDepth = transA ? m : 1;
+  const bCol = transB ? k : 1, bDepth = transB ? 1 : n;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) {
+        sum = (sum + Math.imul(a[i * aRow + p * aDepth], b[j * bCol + p * bDepth])) | 0;
+      }
+      out[i * n + j] = sum;
     }
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import { record } from "../autograd.ts";
-import { isFloat, promote } from "../dtype.ts";
+import { promote } from "../dtype.ts";
 import { ShapeError } from "../../errors.ts";
 import { broadcastShapes, describe, formatShape, sizeOf } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -66,16 +66,15 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  // int32 operands multiply in int32 on the backend, wrapping as PyTorch's do (never
+  // through float64, which loses the low bits of a product past 2^53).
   const dtype = promote(a.dtype, b.dtype);
-  // Integers multiply through float64, exact for the int32 range of products people use.
-  const work = isFloat(dtype) ? dtype : "float64";
-  const a2 = broadcastTo(astype(a, work), [...batch, ...a.shape.slice(-2)]);
-  const b2 = broadcastTo(astype(b, work), [...batch, ...b.shape.slice(-2)]);
-  let out = record(product(a2, b2, false, false), "matmul", [a2, b2], (g) => [
+  const a2 = broadcastTo(astype(a, dtype), [...batch, ...a.shape.slice(-2)]);
+  const b2 = broadcastTo(astype(b, dtype), [...batch, ...b.shape.slice(-2)]);
+  const out = record(product(a2, b2, false, false), "matmul", [a2, b2], (g) => [
     a2.requiresGrad ? product(g, b2, false, true) : null,
     b2.requiresGrad ? product(a2, g, true, false) : null,
   ]);
-  if (!isFloat(dtype)) out = astype(out, dtype);
   let shape = out.shape;
   if (aIn.ndim === 1) shape = [...shape.slice(0, -2), shape[shape.length - 1]];
   if (bIn.ndim === 1) shape = shape.slice(0, -1);
