@@ -51,7 +51,6 @@ await runScript(spec, async (flags) => {
   checkOutputFolder(out);
   const load = dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
   const data = await load({ split, url: flags.data });
-  console.log(`Data: ${dataSource(data)}`);
   if (count > data.count) {
     throw new UsageError(`--count: expected at most ${data.count} images, found ${count}`);
   }
@@ -69,6 +68,7 @@ await runScript(spec, async (flags) => {
     ? ` (${labels.map((l) => data.classNames[l]).join(", ")})`
     : "";
   console.log(`First ${count} labels: ${labels.join(", ")}${named}`);
+  console.log(`Data: ${dataSource(data)}`);
 
   await Deno.mkdir(out, { recursive: true });
   const path = `${out}/${dataset}_${split}_first${count}.svg`;

@@ -414,8 +414,9 @@ export function usageError(spec: ScriptSpec, error: UsageError): string {
 }
 
 /**
- * The one line a diverging run ends with, the same in every script: the epoch
- * and the loss, and the script's own flag that helps (never a library option).
+ * The one line a diverging run ends with, the same in every script: the loss
+ * and the epoch (and the batch, when an epoch has several), and the script's
+ * own flag that helps (never a library option).
  *
  * @example
  * ```ts
@@ -429,8 +430,9 @@ export function usageError(spec: ScriptSpec, error: UsageError): string {
  * ```
  */
 export function divergedLine(error: NonFiniteLossError, hasLr: boolean): string {
-  return `error: the run diverged: the loss became ${error.loss} at epoch ${error.epoch}` +
-    (hasLr ? "; try a smaller --lr" : "");
+  // The error's own first clause: the loss, the epoch, and the batch when an epoch has several.
+  const where = error.message.split(": the run diverged")[0];
+  return `error: the run diverged: ${where}` + (hasLr ? "; try a smaller --lr" : "");
 }
 
 /**

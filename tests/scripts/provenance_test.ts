@@ -295,8 +295,11 @@ Deno.test("provenance: part4_3_show --data URL downloads the files and says from
         env(dir),
       );
       assert.equal(result.code, 0, result.stderr);
-      const first = result.stdout.split("\n")[0];
+      const lines = result.stdout.split("\n");
+      const first = lines.find((l) => l.startsWith("Data: "))!;
       assert.match(first, /^Data: \/\S+\/t10k-images-idx3-ubyte\.gz \(downloaded from /);
+      // The images file the header is read from is the downloaded one.
+      assert.equal(lines[0], `Images file: ${first.slice(6, first.indexOf(" ("))}`);
       assert.ok(first.includes(`(downloaded from ${base}/idx/t10k-images-idx3-ubyte.gz)`), first);
       assert.ok(first.includes(`(downloaded from ${base}/idx/t10k-labels-idx1-ubyte.gz)`), first);
       assert.ok(result.stdout.includes("Number of images: 7\n"), result.stdout);

@@ -142,6 +142,6 @@ Deno.test("cli: the diverged line names the epoch and the loss, and no library o
   );
   assert.equal(
     divergedLine(new NonFiniteLossError(NaN, 2, 5, 20), false),
-    "error: the run diverged: the loss became NaN at epoch 2",
+    "error: the run diverged: the loss became NaN at epoch 2, batch 5",
   );
 });
