@@ -119,24 +119,52 @@ function sameShapeTarget(where: string, input: Tensor, target: Tensor): Tensor {
  * ```
  */
 export class BCELoss extends Loss {
-  /** The loss of probabilities `input` against targets `target` in [0, 1], of the same shape. */
+  /**
+   * The loss of probabilities `input` against targets `target` in [0, 1], of
+   * the same shape. An input outside [0, 1] (or NaN) is a RangeError, as in
+   * PyTorch, where the backend reads synchronously (the CPU); a GPU's values
+   * are not read here, so there such an input gives NaN.
+   */
   forward(input: Tensor, target: Tensor): Tensor {
-    return this.reduce(binaryCrossEntropy(input, sameShapeTarget("BCELoss", input, target)));
+    const y = sameShapeTarget("BCELoss", input, target);
+    checkProbabilities(input);
+    return this.reduce(binaryCrossEntropy(input, y));
+  }
+}
+
+/** Throws a RangeError naming the first input outside [0, 1], where values can be read now. */
+function checkProbabilities(input: Tensor): void {
+  if (input.backend.readSync === undefined) return;
+  const values = input.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new RangeError(
+        `BCELoss: expected every input between 0 and 1 (probabilities, after a sigmoid), ` +
+          `found ${Number.isNaN(v) ? "NaN" : v} at flat index ${i}; for raw scores use ` +
+          "BCEWithLogitsLoss",
+      );
+    }
   }
 }
 
 /** PyTorch's floor for `(1 - x)·x` in the backward: 1e-12 as a float32, as its C++ stores it. */
 const EPSILON = Math.fround(1e-12);
 
-/** Per-element BCE; backward `g·(x - y) / max((1 - x)·x, ε)`, PyTorch's formula. */
+/**
+ * Per-element BCE, with PyTorch's backward: `g·(x - y) / max((1 - x)·x, ε)`
+ * for the input, and `g·(log(1 - x) - log x)` (unclamped, = -logit x) for a
+ * target that requires a gradient.
+ */
 function binaryCrossEntropy(x: Tensor, y: Tensor): Tensor {
   const out = noGrad(() => {
     const logX = x.log().maximum(-100);
     const log1mX = x.neg().add(1).log().maximum(-100);
     return y.mul(logX).add(y.neg().add(1).mul(log1mX)).neg();
   });
-  return record(out, "binaryCrossEntropy", [x], (g) => [
-    g.mul(x.sub(y)).div(x.neg().add(1).mul(x).maximum(EPSILON)),
+  return record(out, "binaryCrossEntropy", [x, y], (g) => [
+    x.requiresGrad ? g.mul(x.sub(y)).div(x.neg().add(1).mul(x).maximum(EPSILON)) : null,
+    y.requiresGrad ? g.mul(x.neg().add(1).log().sub(x.log())) : null,
   ]);
 }
 
@@ -161,8 +189,10 @@ export class BCEWithLogitsLoss extends Loss {
     const y = sameShapeTarget("BCEWithLogitsLoss", input, target);
     const x = input;
     const out = noGrad(() => x.relu().sub(x.mul(y)).add(x.abs().neg().softplus()));
-    const losses = record(out, "binaryCrossEntropyWithLogits", [x], (g) => [
-      g.mul(x.sigmoid().sub(y)),
+    // d/dx = σ(x) - y; d/dy = -x (PyTorch's, for a target that requires a gradient).
+    const losses = record(out, "binaryCrossEntropyWithLogits", [x, y], (g) => [
+      x.requiresGrad ? g.mul(x.sigmoid().sub(y)) : null,
+      y.requiresGrad ? g.mul(x).neg() : null,
     ]);
     return this.reduce(losses);
   }

@@ -113,16 +113,35 @@ function topologicalOrder(root: Tensor): Tensor[] {
 }
 
 /**
+ * Nodes whose backward has run without `retainGraph`: that graph is spent, as
+ * PyTorch frees its saved values, and a second backward through it is an error
+ * instead of adding the same gradients again.
+ */
+const spent = new WeakSet<GradNode>();
+
+/**
  * Sends `seed` (the gradient of the loss with respect to `root`) back through
  * the recorded ops and adds the result into `.grad` of every leaf tensor that
  * requires a gradient. Gradients accumulate until `zeroGrad()`, as in PyTorch.
+ * Afterwards the graph is spent unless `retainGraph`: a second backward through
+ * any of its ops throws before any `.grad` changes.
  *
  * Chapter: 4.5 backpropagation (反向传播), done automatically.
  */
-export function runBackward(root: Tensor, seed: Tensor): void {
+export function runBackward(root: Tensor, seed: Tensor, retainGraph = false): void {
+  const order = topologicalOrder(root);
+  for (const t of order) {
+    if (t.node !== null && spent.has(t.node)) {
+      throw new Error(
+        `backward: trying to backward through the graph a second time (through the op ` +
+          `"${t.node.op}", whose graph an earlier backward() used up); pass ` +
+          "backward({ retainGraph: true }) to the earlier call to run it again",
+      );
+    }
+  }
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   noGrad(() => {
-    for (const t of topologicalOrder(root)) {
+    for (const t of order) {
       const g = grads.get(t);
       if (g === undefined) continue;
       grads.delete(t); // free intermediate gradients as soon as they are used
@@ -139,4 +158,5 @@ export function runBackward(root: Tensor, seed: Tensor): void {
       });
     }
   });
+  if (!retainGraph) { for (const t of order) if (t.node !== null) spent.add(t.node); }
 }

@@ -4,7 +4,15 @@
  * @module
  */
 
-export { keep, type NestedArray, Tensor, tidy, type VarOptions } from "./tensor.ts";
+export {
+  type BackwardOptions,
+  keep,
+  type NestedArray,
+  type ReduceOptions,
+  Tensor,
+  tidy,
+  type VarOptions,
+} from "./tensor.ts";
 export {
   arange,
   eye,

@@ -10,11 +10,12 @@ import type { Backend, Storage } from "./backend.ts";
 import { type GradNode, runBackward } from "./autograd.ts";
 import { type DType, isFloat, type TypedArray } from "./dtype.ts";
 import { formatValues } from "./format.ts";
-import { formatShape, type Shape, sizeOf } from "./shape.ts";
+import { describe, formatShape, type Shape, sizeOf } from "./shape.ts";
 import { ShapeError } from "../errors.ts";
 import * as unary from "./ops/unary.ts";
 import * as binary from "./ops/binary.ts";
 import * as reduce from "./ops/reduce.ts";
+import { type ReduceOptions, reduceOptions } from "./ops/reduce.ts";
 import * as movement from "./ops/movement.ts";
 import { matmul } from "./ops/matmul.ts";
 import { logSoftmax, softmax } from "./ops/softmax.ts";
@@ -28,16 +29,52 @@ import { broadcastTo } from "./ops/broadcast.ts";
  */
 export type NestedArray = number | NestedArray[];
 
+export type { ReduceOptions };
+
 /**
  * Options of the variance and standard deviation.
  *
  * Chapter: 4.6 tensors (张量).
  */
-export interface VarOptions {
-  /** Delta degrees of freedom: divide by `n - ddof` (NumPy's default 0; pandas' 1). */
+export interface VarOptions extends ReduceOptions {
+  /** Delta degrees of freedom: divide by `max(n - ddof, 0)` (NumPy's default 0; pandas' 1). */
   ddof?: number;
-  /** Keep the reduced axes with size 1. */
-  keepdims?: boolean;
+}
+
+/** The option names each kind of reduction takes. */
+const KEEP = ["keepdims"] as const;
+const VAR = ["ddof", "keepdims"] as const;
+
+/**
+ * Options of `backward()`.
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
+ */
+export interface BackwardOptions {
+  /** Keep the graph, so that another `backward()` may run through it (PyTorch's `retain_graph`). */
+  retainGraph?: boolean;
+}
+
+/** `retainGraph` read from `backward`'s options; anything else there is a TypeError. */
+function backwardOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  const proto = options !== null && typeof options === "object"
+    ? Object.getPrototypeOf(options)
+    : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(
+      `backward: expected options { retainGraph }, found ${describe(options)}`,
+    );
+  }
+  const { retainGraph = false, ...rest } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    throw new TypeError(`backward: unknown option "${unknown[0]}", expected { retainGraph }`);
+  }
+  if (typeof retainGraph !== "boolean") {
+    throw new TypeError(`backward: expected a boolean retainGraph, found ${describe(retainGraph)}`);
+  }
+  return retainGraph;
 }
 
 /**
@@ -66,9 +103,12 @@ export class Tensor {
   /** The backend that holds the elements. */
   readonly backend: Backend;
   #storage: Storage;
-  /** For a tensor made lazily: how to make its storage when it is first read. */
-  #make: (() => Storage) | null = null;
-  #transposeOf: Tensor | null = null;
+  /**
+   * For a 2-D transpose not yet copied: the storage of the matrix it
+   * transposes, held by this tensor (not the matrix's tensor, which may be
+   * disposed first) and copied into `#storage` when something reads it.
+   */
+  #transposeSource: Storage = undefined;
   #disposed = false;
   /** The values as last read from a backend that reads asynchronously (for printing). */
   #values: TypedArray | null = null;
@@ -94,36 +134,48 @@ export class Tensor {
   /** The backend's handle to the elements (for ops and backends, not for users). */
   get storage(): Storage {
     this.#checkAlive();
-    if (this.#make !== null) {
-      this.#storage = this.#make();
-      this.#make = null;
-      hold(this, this.#storage);
+    const source = this.#transposeSource;
+    if (source !== undefined) {
+      const [rows, cols] = this.shape; // the source is [cols, rows]
+      const out = this.backend.zeros(this.dtype, rows * cols);
+      this.backend.copy(source, { strides: [1, rows], offset: 0 }, out, {
+        strides: [cols, 1],
+        offset: 0,
+      }, this.shape);
+      hold(this, out); // before letting the source go, as in assign
+      letGo(this.backend, source);
+      this.#storage = out;
+      this.#transposeSource = undefined;
     }
     return this.#storage;
   }
 
   /**
-   * A tensor whose storage is made by `make` only when something reads it. The
-   * 2-D transpose is made so, with `transposeOf` set: a matmul reads the
-   * original matrix with a transpose flag instead, so `x.T.matmul(y)` (the
-   * book's `np.dot(a1.T, dz2)`) copies nothing.
+   * The transpose of matrix `x`, copied only when something other than a
+   * matmul reads it: a matmul reads `x`'s storage with a transpose flag
+   * instead, so `x.T.matmul(y)` (the book's `np.dot(a1.T, dz2)`) copies
+   * nothing. It holds `x`'s storage, not `x`, so it lives on after `x` is
+   * disposed (by `dispose()` or a `tidy` that returns only the transpose),
+   * and it keeps the values `x` had when it was taken (see `assign`).
    */
-  static deferred(
-    make: () => Storage,
-    shape: Shape,
-    dtype: DType,
-    backend: Backend,
-    transposeOf: Tensor | null = null,
-  ): Tensor {
-    const t = new Tensor(undefined, shape, dtype, backend);
-    t.#make = make;
-    t.#transposeOf = transposeOf;
+  static lazyTranspose(x: Tensor): Tensor {
+    if (x.ndim !== 2) {
+      throw new RangeError(`lazyTranspose: expected a matrix, found shape ${formatShape(x.shape)}`);
+    }
+    const source = x.storage;
+    const t = new Tensor(undefined, [x.shape[1], x.shape[0]], x.dtype, x.backend);
+    hold(t, source);
+    t.#transposeSource = source;
     return t;
   }
 
-  /** The matrix this tensor is the (not yet copied) transpose of, if it is one. */
-  get transposeOf(): Tensor | null {
-    return this.#transposeOf;
+  /**
+   * For a 2-D transpose not yet copied: the storage of the [n, m] matrix it
+   * transposes, to be read with a transpose flag (ops and backends use it).
+   */
+  get transposeSource(): Storage {
+    this.#checkAlive();
+    return this.#transposeSource;
   }
 
   /**
@@ -162,12 +214,11 @@ export class Tensor {
     const next = value.dtype === this.dtype
       ? value.storage
       : this.backend.cast(value.storage, value.size, value.dtype, this.dtype);
-    const before = this.#make === null ? this.#storage : undefined;
+    const before = this.#transposeSource ?? this.#storage;
     hold(this, next); // before letting the old storage go: they may be the same
     if (before !== undefined) letGo(this.backend, before);
     this.#storage = next;
-    this.#make = null;
-    this.#transposeOf = null;
+    this.#transposeSource = undefined;
     this.#values = null;
     return this;
   }
@@ -196,10 +247,9 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    const storage = this.#make === null ? this.#storage : undefined;
+    const storage = this.#transposeSource ?? this.#storage;
     this.#storage = undefined;
-    this.#make = null;
-    this.#transposeOf = null;
+    this.#transposeSource = undefined;
     this.#values = null;
     if (storage !== undefined && this.backend.dispose !== undefined) {
       finalizer.unregister(this);
@@ -355,9 +405,32 @@ export class Tensor {
   /**
    * Computes the gradient of this tensor with respect to every tensor it was made
    * from that requires one, and adds it to their `.grad`. Without `grad`, this
-   * tensor must hold one element (a loss).
+   * tensor must hold one element (a loss). The graph is used up, as in PyTorch:
+   * a second backward through it throws, unless the first one was
+   * `backward({ retainGraph: true })`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(x).sum();
+   * y.backward({ retainGraph: true });
+   * y.backward(); // allowed once more: gradients add up
+   * assert.deepEqual(x.grad!.toArray(), [4, 8]);
+   * assert.throws(() => y.backward(), /second time/);
+   * ```
    */
-  backward(grad?: Tensor): void {
+  backward(grad?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    if (grad !== undefined && !(grad instanceof Tensor)) {
+      if (options !== undefined) {
+        throw new TypeError(
+          `backward: expected a Tensor gradient before the options, found ${describe(grad)}`,
+        );
+      }
+      [grad, options] = [undefined, grad];
+    }
+    const retainGraph = backwardOptions(options);
     if (!this.requiresGrad) {
       throw new TypeError(
         "backward: this tensor does not require a gradient (make its inputs with " +
@@ -373,7 +446,7 @@ export class Tensor {
     const seed = grad === undefined
       ? binary.fullLike(this, 1)
       : movement.reshape(astype(grad, this.dtype), this.shape);
-    runBackward(this, seed);
+    runBackward(this, seed, retainGraph);
   }
 
   /** Clears `.grad`, so the next `backward()` starts from zero. */
@@ -488,38 +561,83 @@ export class Tensor {
   }
 
   // ---- Reductions -------------------------------------------------------------
+  // Each takes `(axis, options)`: the axis (one, several, or all when omitted or
+  // null), then `{ keepdims }` (or `keepdims` itself, a boolean), as `var`/`std`
+  // take `{ ddof, keepdims }`. Any other argument is a TypeError naming it.
 
-  /** The sum over `axis` (one, several, or all when omitted). */
-  sum(axis?: number | number[], keepdims = false): Tensor {
-    return reduce.sum(this, axis, keepdims);
+  /**
+   * The sum over `axis` (one, several, or all when omitted). An int32 sum
+   * stays int32 and is a RangeError if it leaves the int32 range (never wrapped).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * assert.deepEqual(x.sum(1).toArray(), [3, 7]);
+   * assert.deepEqual(x.sum(1, { keepdims: true }).toArray(), [[3], [7]]);
+   * assert.deepEqual(x.sum(1, true).toArray(), [[3], [7]]); // keepdims, NumPy's way
+   * assert.throws(() => x.sum({ axis: 1 } as never), TypeError);
+   * ```
+   */
+  sum(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
+    return reduce.sum(this, axis ?? undefined, reduceOptions("sum", options, KEEP, true).keepdims);
   }
-  /** The mean over `axis` (int32 gives float32). */
-  mean(axis?: number | number[], keepdims = false): Tensor {
-    return reduce.mean(this, axis, keepdims);
+  /** The mean over `axis` (int32 gives float32); options as `sum`'s. */
+  mean(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
+    return reduce.mean(
+      this,
+      axis ?? undefined,
+      reduceOptions("mean", options, KEEP, true).keepdims,
+    );
   }
-  /** The largest value over `axis`. */
-  max(axis?: number | number[], keepdims = false): Tensor {
-    return reduce.max(this, axis, keepdims);
+  /** The largest value over `axis`; options as `sum`'s. */
+  max(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
+    return reduce.max(this, axis ?? undefined, reduceOptions("max", options, KEEP, true).keepdims);
   }
-  /** The smallest value over `axis`. */
-  min(axis?: number | number[], keepdims = false): Tensor {
-    return reduce.min(this, axis, keepdims);
+  /** The smallest value over `axis`; options as `sum`'s. */
+  min(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
+    return reduce.min(this, axis ?? undefined, reduceOptions("min", options, KEEP, true).keepdims);
   }
-  /** The int32 index of the largest value along `axis` (of the flattened tensor when omitted). */
-  argmax(axis?: number, keepdims = false): Tensor {
-    return reduce.argmax(this, axis, keepdims);
+  /**
+   * The int32 index of the largest value along `axis` (of the flattened tensor
+   * when omitted); options as `sum`'s.
+   */
+  argmax(axis?: number | null, options?: ReduceOptions | boolean): Tensor {
+    const { keepdims } = reduceOptions("argmax", options, KEEP, true);
+    return reduce.argmax(this, axis ?? undefined, keepdims);
   }
-  /** The int32 index of the smallest value along `axis` (of the flattened tensor when omitted). */
-  argmin(axis?: number, keepdims = false): Tensor {
-    return reduce.argmin(this, axis, keepdims);
+  /**
+   * The int32 index of the smallest value along `axis` (of the flattened tensor
+   * when omitted); options as `sum`'s.
+   */
+  argmin(axis?: number | null, options?: ReduceOptions | boolean): Tensor {
+    const { keepdims } = reduceOptions("argmin", options, KEEP, true);
+    return reduce.argmin(this, axis ?? undefined, keepdims);
   }
-  /** The variance over `axis`, dividing by `n - ddof` (default ddof 0, as NumPy). */
-  var(axis?: number | number[], options: VarOptions = {}): Tensor {
-    return reduce.variance(this, axis, options.ddof ?? 0, options.keepdims ?? false);
+  /**
+   * The variance over `axis`, dividing by `max(n - ddof, 0)` (default ddof 0,
+   * as NumPy). A boolean second argument is a TypeError: PyTorch reads
+   * `std(0, True)` as unbiased, so write `{ ddof: 1 }` or `{ keepdims: true }`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([1, 2.5], { dtype: "float64" });
+   * assert.equal(x.var(0, { ddof: 1 }).item(), 1.125);
+   * assert.equal(x.var(0, { ddof: 3 }).item(), Infinity); // n - ddof clamped at 0, as NumPy
+   * assert.throws(() => x.std(0, true as never), TypeError);
+   * ```
+   */
+  var(axis?: number | number[] | null, options?: VarOptions): Tensor {
+    const { ddof, keepdims } = reduceOptions("var", options, VAR, false);
+    return reduce.variance(this, axis ?? undefined, ddof ?? 0, keepdims);
   }
-  /** The standard deviation over `axis`, dividing by `n - ddof` (default ddof 0, as NumPy). */
-  std(axis?: number | number[], options: VarOptions = {}): Tensor {
-    return reduce.std(this, axis, options.ddof ?? 0, options.keepdims ?? false);
+  /** The standard deviation over `axis`, the square root of `var` (same options). */
+  std(axis?: number | number[] | null, options?: VarOptions): Tensor {
+    const { ddof, keepdims } = reduceOptions("std", options, VAR, false);
+    return reduce.std(this, axis ?? undefined, ddof ?? 0, keepdims);
   }
 
   // ---- Products and softmax ---------------------------------------------------
@@ -559,8 +677,27 @@ export class Tensor {
   slice(start: number, end?: number, axis = 0): Tensor {
     return movement.slice(this, start, end, axis);
   }
-  /** Entry `index` of the first axis (`x[i]` in NumPy), with that axis removed. */
-  at(index: number): Tensor {
+  /**
+   * Entry `index` of the first axis (`x[i]` in NumPy), with that axis removed.
+   * One index only: `x.at(0, 1)` is a TypeError (write `x.at(0).at(1)`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * assert.deepEqual(x.at(-1).toArray(), [3, 4]);
+   * assert.equal(x.at(0).at(1).item(), 2);
+   * assert.throws(() => (x.at as (...i: number[]) => unknown)(0, 1), TypeError);
+   * ```
+   */
+  at(index: number, ...more: never[]): Tensor {
+    if (more.length > 0) {
+      throw new TypeError(
+        `at: expected one index, found ${more.length + 1} (${[index, ...more].join(", ")}); ` +
+          `index one axis at a time: x.at(${index}).at(${more[0]})`,
+      );
+    }
     return movement.at(this, index);
   }
   /** The entries at `indices` along `axis` (of the flattened tensor when omitted). */

@@ -115,7 +115,7 @@ const NOT_DIFFERENTIABLE = new Set([
   "zeroGrad",
   "assign",
   "storage",
-  "transposeOf",
+  "transposeSource",
   "detach",
   "dispose",
   "isDisposed",

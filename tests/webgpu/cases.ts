@@ -223,7 +223,7 @@ export const NOT_OPS = new Set([
   "ndim",
   "size",
   "storage",
-  "transposeOf",
+  "transposeSource",
   "dataSync", // CPU only: errors_test.ts checks the error on a GPU
   "toArray",
   "item",

@@ -122,16 +122,32 @@ export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
 }
 
 /**
- * `a ** b`: d/da = b·a^(b-1), d/db = a^b·ln a.
+ * `a ** b`, with C's special values (`1 ** NaN` is 1): d/da = b·a^(b-1),
+ * d/db = a^b·ln a. At the points where these formulas give NaN or ∞ the
+ * gradients are PyTorch's: d/da is 0 where b = 0 (`x ** 0` is constant), and
+ * d/db is 0 where a = 0 and b ≥ 0 (where `0·ln 0` is taken as 0).
  *
  * Chapter: 4.6 tensors (张量).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tensor } from "@handson/nn";
+ * const a = tensor([0, 0, 2], { requiresGrad: true });
+ * const b = tensor([0, 1, 0], { requiresGrad: true });
+ * a.pow(b).sum().backward();
+ * assert.deepEqual(a.grad!.toArray(), [0, 1, 0]);
+ * assert.deepEqual(b.grad!.toArray(), [0, 0, Math.fround(Math.LN2)]);
+ * ```
  */
 export function pow(aValue: Tensor, bValue: Tensor | number): Tensor {
   const [a, b, shape] = align(aValue, bValue, "pow");
   const out = apply("pow", a, b, shape);
   return record(out, "pow", [a, b], (g) => [
-    a.requiresGrad ? unbroadcast(g.mul(b).mul(pow(a, b.sub(1))), a.shape) : null,
-    b.requiresGrad ? unbroadcast(g.mul(out).mul(log(a)), b.shape) : null,
+    a.requiresGrad ? unbroadcast(where(b.eq(0), 0, g.mul(b).mul(pow(a, b.sub(1)))), a.shape) : null,
+    b.requiresGrad
+      ? unbroadcast(g.mul(where(a.eq(0).mul(b.ge(0)), 0, out.mul(log(a)))), b.shape)
+      : null,
   ]);
 }
 

@@ -25,8 +25,12 @@ function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor
   const [m, k] = transA ? [ac, ar] : [ar, ac];
   const n = transB ? br : bc;
   // An operand that is the lazy transpose of a matrix is read from that matrix, flag flipped.
-  const [sa, ta] = a.transposeOf ? [a.transposeOf.storage, !transA] : [a.storage, transA];
-  const [sb, tb] = b.transposeOf ? [b.transposeOf.storage, !transB] : [b.storage, transB];
+  const [sa, ta] = a.transposeSource !== undefined
+    ? [a.transposeSource, !transA]
+    : [a.storage, transA];
+  const [sb, tb] = b.transposeSource !== undefined
+    ? [b.transposeSource, !transB]
+    : [b.storage, transB];
   const spec = { batch: sizeOf(batchShape), m, n, k, transA: ta, transB: tb };
   const storage = a.backend.matmul(sa, sb, spec, a.dtype);
   return new Tensor(storage, [...batchShape, m, n], a.dtype, a.backend);

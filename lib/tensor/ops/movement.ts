@@ -104,7 +104,7 @@ export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   const shape = perm.map((a) => x.shape[a]), strides = perm.map((a) => own[a]);
   // A matrix's transpose is copied only if something other than matmul reads it.
   const out = x.ndim === 2 && perm[0] === 1
-    ? Tensor.deferred(() => strided(x, shape, strides, 0).storage, shape, x.dtype, x.backend, x)
+    ? Tensor.lazyTranspose(x)
     : strided(x, shape, strides, 0);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return record(out, "transpose", [x], (g) => [transpose(g, inverse)]);
@@ -151,8 +151,11 @@ export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor 
  * Chapter: 4.6 tensors (张量).
  */
 export function at(x: Tensor, index: number): Tensor {
+  if (!Number.isInteger(index)) {
+    throw new TypeError(`at: expected an integer index, found ${describe(index)}`);
+  }
   const size = x.shape[0];
-  if (x.ndim === 0 || !Number.isInteger(index) || index < -size || index >= size) {
+  if (x.ndim === 0 || index < -size || index >= size) {
     throw new RangeError(
       `at: index ${describe(index)} is out of range for shape ${formatShape(x.shape)}` +
         (x.ndim === 0 ? "" : ` (expected ${-size} to ${size - 1})`),

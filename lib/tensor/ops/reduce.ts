@@ -7,11 +7,73 @@
 import type { ReduceOp } from "../backend.ts";
 import { record } from "../autograd.ts";
 import { isFloat } from "../dtype.ts";
-import { formatShape, normalizeAxis } from "../shape.ts";
+import { describe, formatShape, normalizeAxis } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { broadcastTo } from "./broadcast.ts";
 import { reshape } from "./movement.ts";
+
+/**
+ * The options every reduction takes after its axis, as `var`/`std` take them.
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
+export interface ReduceOptions {
+  /** Keep the reduced axes with size 1 (NumPy's `keepdims`). */
+  keepdims?: boolean;
+}
+
+/** A value for an error message, with an object's keys shown (`{ axis }`, not "a Object"). */
+function shown(value: unknown): string {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      return `an object { ${Object.keys(value).join(", ")} }`;
+    }
+  }
+  if (typeof value === "boolean") return String(value);
+  return describe(value);
+}
+
+/**
+ * The options of a reduction read from its second argument: a boolean
+ * (`keepdims`, where `allowBoolean`) or an object with only the `allowed`
+ * keys; anything else is a TypeError naming what was found.
+ */
+export function reduceOptions(
+  op: string,
+  options: unknown,
+  allowed: readonly string[],
+  allowBoolean: boolean,
+): { keepdims: boolean; ddof?: number } {
+  const expected = `options { ${allowed.join(", ")} }`;
+  if (options === undefined) return { keepdims: false };
+  if (typeof options === "boolean" && allowBoolean) return { keepdims: options };
+  const proto = options !== null && typeof options === "object"
+    ? Object.getPrototypeOf(options)
+    : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(
+      `${op}: expected ${allowBoolean ? "keepdims (a boolean) or " : ""}${expected} as the ` +
+        `second argument, found ${shown(options)}` +
+        (typeof options === "boolean"
+          ? ` (a boolean is ambiguous here: write ${op}(axis, { keepdims: ${options} }) or ` +
+            `${op}(axis, { ddof: 1 }) for PyTorch's unbiased=True)`
+          : ""),
+    );
+  }
+  const record = options as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${op}: unknown option "${key}", expected ${expected}`);
+    }
+  }
+  const keepdims = record.keepdims ?? false;
+  if (typeof keepdims !== "boolean") {
+    throw new TypeError(`${op}: expected a boolean keepdims, found ${shown(keepdims)}`);
+  }
+  return { keepdims, ddof: record.ddof as number | undefined };
+}
 
 /** The axes to reduce, sorted and unique (all axes when none are given). */
 function axesOf(
@@ -20,6 +82,12 @@ function axesOf(
   op: string,
 ): number[] {
   if (axis === undefined || axis === null) return x.shape.map((_, i) => i);
+  if (typeof axis !== "number" && !Array.isArray(axis)) {
+    throw new TypeError(
+      `${op}: expected an axis (an integer or an array of integers) as the first argument, ` +
+        `found ${shown(axis)}`,
+    );
+  }
   const list = typeof axis === "number" ? [axis] : [...axis];
   const axes = list.map((a) => normalizeAxis(a, x.ndim, op));
   if (new Set(axes).size !== axes.length) {
@@ -54,9 +122,20 @@ function reduceAxes(x: Tensor, op: ReduceOp, axes: readonly number[], keepdims: 
   return new Tensor(storage, outShape, dtype, x.backend);
 }
 
-/** The sum over `axis`; its gradient is the output's gradient, repeated. */
+/**
+ * The sum over `axis`; its gradient is the output's gradient, repeated.
+ *
+ * An int32 sum stays int32 and never wraps: a sum outside the int32 range is
+ * a RangeError naming it (NumPy and PyTorch give int64, which we do not
+ * have; cast to float64 first for a wider result). A sum over every axis is
+ * one pass, so only the total is checked.
+ */
 export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   const axes = axesOf(x, axis, "sum");
+  if (x.dtype === "int32" && axes.length > 1 && axes.length === x.ndim) {
+    const total = reduceAxes(reshape(x, [x.size]), "sum", [0], false);
+    return keepdims ? reshape(total, x.shape.map(() => 1)) : total;
+  }
   return record(reduceAxes(x, "sum", axes, keepdims), "sum", [x], (g) => [
     broadcastTo(reshape(g, keptShape(x, axes)), x.shape),
   ]);
@@ -106,6 +185,11 @@ function argExtremum(
   axis: number | undefined,
   keepdims: boolean,
 ) {
+  if (axis !== undefined && axis !== null && typeof axis !== "number") {
+    throw new TypeError(
+      `${op}: expected an integer axis as the first argument, found ${shown(axis)}`,
+    );
+  }
   if (axis === undefined || axis === null) {
     const flat = reduceAxes(reshape(x, [x.size]), op, [0], false);
     return keepdims ? reshape(flat, x.shape.map(() => 1)) : flat;
@@ -124,7 +208,7 @@ export function argmin(x: Tensor, axis?: number, keepdims = false): Tensor {
 }
 
 /**
- * The variance over `axis`: `sum((x - mean)²) / (n - ddof)`. Written with the
+ * The variance over `axis`: `sum((x - mean)²) / max(n - ddof, 0)`. Written with the
  * ops above, so its gradient comes from theirs.
  */
 export function variance(
@@ -133,14 +217,18 @@ export function variance(
   ddof: number,
   keepdims: boolean,
 ): Tensor {
-  if (typeof ddof !== "number" || !Number.isInteger(ddof) || ddof < 0) {
+  if (typeof ddof !== "number") {
+    throw new TypeError(`var: expected a number ddof, found ${shown(ddof)}`);
+  }
+  if (!Number.isInteger(ddof) || ddof < 0) {
     throw new RangeError(`var: expected a non-negative integer ddof, found ${ddof}`);
   }
   const axes = axesOf(x, axis, "var");
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
   const float = isFloat(x.dtype) ? x : astype(x, "float32");
   const centered = float.sub(mean(float, axes, true));
-  return sum(centered.mul(centered), axes, keepdims).div(count - ddof);
+  // NumPy and PyTorch clamp n - ddof at 0: ddof past n gives inf (or NaN), never a negative.
+  return sum(centered.mul(centered), axes, keepdims).div(Math.max(count - ddof, 0));
 }
 
 /** The standard deviation over `axis`: the square root of the variance. */

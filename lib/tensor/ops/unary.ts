@@ -68,11 +68,11 @@ export function relu(x: Tensor): Tensor {
   return record(apply(x, "relu"), "relu", [x], (g) => [g.mul(x.gt(0))]);
 }
 
-/** `x` where x ≥ 0, else `slope·x`; d/dx = 1 or `slope`. */
+/** `x` where x ≥ 0, else `slope·x`; d/dx = 1 where x > 0, else `slope` (at 0 too, as PyTorch). */
 export function leakyRelu(x: Tensor, slope: number): Tensor {
   checkNumber(slope, "leakyRelu", "slope");
   return record(apply(x, "leakyRelu", [slope]), "leakyRelu", [x], (g) => {
-    const positive = x.ge(0);
+    const positive = x.gt(0);
     return [g.mul(positive.mul(1 - slope).add(slope))];
   });
 }
