@@ -19,6 +19,7 @@ import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } fro
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { matmul, matmulInt32 } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
+import { blasMatmul } from "./blas.ts";
 import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
 import { wasmAdam } from "./wasm/adam.ts";
 import { adamLoop } from "./adam.ts";
@@ -491,15 +492,20 @@ export class CpuBackend implements Backend {
     return out;
   }
 
-  /** Batched matrix product: WebAssembly SIMD kernels on all cores, or the TypeScript kernel. */
+  /**
+   * Batched matrix product: the platform's BLAS for large float products
+   * (`./blas.ts`: with --allow-ffi and an optimised library), else WebAssembly
+   * SIMD kernels on all cores, else the TypeScript kernel.
+   */
   matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage {
     if (dtype === "int32") return matmulInt32Batch(a as Int32Array, b as Int32Array, spec);
     const { batch, m, n, k, transA, transB } = spec;
     const x = a as FloatArray, y = b as FloatArray;
     const out = allocArray(dtype, batch * m * n) as FloatArray;
-    // The WebAssembly kernels where they run (twice as fast as the TypeScript
-    // kernel already at 16×16·16×16, copies included: bench/cpu_wasm_bench.ts),
-    // else the TypeScript one.
+    // The BLAS reads and writes these arrays in place, one call per matrix of
+    // the batch. Else the WebAssembly kernels where they run (twice as fast as
+    // the TypeScript kernel already at 16×16·16×16, copies included:
+    // bench/cpu_wasm_bench.ts), else the TypeScript one.
     for (let i = 0; i < batch; i++) {
       const args = [
         x.subarray(i * m * k, (i + 1) * m * k),
@@ -511,7 +517,7 @@ export class CpuBackend implements Backend {
         transA,
         transB,
       ] as const;
-      if (!wasmMatmul(...args)) matmul(...args);
+      if (!blasMatmul(...args) && !wasmMatmul(...args)) matmul(...args);
     }
     return out;
   }
