@@ -183,7 +183,7 @@ export class Tensor {
    * dtype), in place: the object, its shape, `requiresGrad` and `.grad` stay. An
    * optimiser's step and `loadStateDict` use it, so a module and its optimiser
    * see the same parameter. The storage is swapped, never written, so tensors
-   * taken earlier (`detach()`, `reshape()`, a state dict) keep the old values.
+   * taken earlier (`detach()`, `reshape()`, `T`, a state dict) keep the old values.
    * A graph recorded before the swap must have run `backward()` already.
    */
   assign(value: Tensor): this {
