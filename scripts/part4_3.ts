@@ -33,6 +33,7 @@ import { Sequential } from "../lib/nn/sequential.ts";
 import { CrossEntropyLoss } from "../lib/nn/losses.ts";
 import { SGD } from "../lib/optim/sgd.ts";
 import { Adam } from "../lib/optim/adam.ts";
+import { ExponentialLR } from "../lib/optim/schedulers.ts";
 import { saveModelJson } from "../lib/io/model_json.ts";
 import { saveSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
@@ -44,9 +45,8 @@ import {
   sharedFlags,
   useScriptBackend,
 } from "../lib/train/cli.ts";
-import { NonFiniteLossError } from "../lib/train/fit.ts";
+import { fit } from "../lib/train/fit.ts";
 import { confusionMatrix, writeMetrics } from "../lib/train/metrics.ts";
-import { epochProgress } from "../lib/train/progress.ts";
 
 /** What each recipe runs when a flag does not say otherwise; the help text reads them from here. */
 const RECIPES = {
@@ -112,34 +112,27 @@ const spec = scriptSpec({
   },
 });
 
-/** A model the loop can train one batch at a time, whichever way it was built. */
+/** A model `fit` can train one batch at a time, whichever way it was built. */
 interface Trainer {
-  /** One step on a batch; returns the batch's loss and how many it got right. */
-  step(X: Tensor, labels: Tensor, oneHot: () => Tensor): { loss: number; right: number };
+  /** One step on a batch: its mean loss and how many it got right, as tensors (not read). */
+  step(X: Tensor, labels: Tensor, oneHot: () => Tensor): { loss: Tensor; right: Tensor };
   /** The predicted classes of X (int32 [n]). */
   predict(X: Tensor): Tensor;
-  /** Sets the learning rate for the next steps. */
-  setLearningRate(lr: number): void;
+  /** The optimiser, when the recipe uses one (the fast recipe's rate decays through it). */
+  optimizer: Adam | SGD | null;
   /** Saves the trained model under `out`; returns the file's path. */
   save(out: string): Promise<string>;
-}
-
-function countRight(predicted: Tensor, labels: Tensor): number {
-  return predicted.eq(labels).sum().item();
 }
 
 /** The book's hand-written network, updated by its own backward (SGD) or by an optimiser. */
 function bookTrainer(net: SoftmaxNetwork, optimizer: Adam | null, lr: number): Trainer {
   return {
-    setLearningRate(value) {
-      lr = value;
-      if (optimizer !== null) optimizer.lr = value;
-    },
+    optimizer,
     step(X, labels, oneHot) {
       const y = oneHot();
       const probabilities = net.forward(X);
-      const loss = net.calculateLoss(y, probabilities);
-      const right = countRight(probabilities.argmax(1), labels);
+      const loss = net.loss(y, probabilities);
+      const right = probabilities.argmax(1).eq(labels).sum();
       if (optimizer === null) net.backward(X, y, lr);
       else {
         const g = net.gradients(X, y);
@@ -162,16 +155,14 @@ function bookTrainer(net: SoftmaxNetwork, optimizer: Adam | null, lr: number): T
 function torchTrainer(model: Sequential, optimizer: Adam | SGD): Trainer {
   const criterion = new CrossEntropyLoss();
   return {
-    setLearningRate(value) {
-      optimizer.lr = value;
-    },
+    optimizer,
     step(X, labels) {
       optimizer.zeroGrad();
       const logits = model.forward(X);
       const loss = criterion.forward(logits, labels);
       loss.backward();
       optimizer.step();
-      return { loss: loss.item(), right: countRight(logits.detach().argmax(1), labels) };
+      return { loss: loss.detach(), right: logits.detach().argmax(1).eq(labels).sum() };
     },
     predict: (X) => noGrad(() => model.forward(X).argmax(1)),
     save: async (out) => {
@@ -181,39 +172,19 @@ function torchTrainer(model: Sequential, optimizer: Adam | SGD): Trainer {
   };
 }
 
-/** Predicted classes for all of `data`, 1000 images at a time (bounded memory). */
-function predictAll(trainer: Trainer, data: MnistData, dtype: "float32" | "float64"): Int32Array {
+/** Predicted classes for all of `data`, 1000 images at a time (bounded memory), read on any backend. */
+async function predictAll(
+  trainer: Trainer,
+  data: MnistData,
+  dtype: "float32" | "float64",
+): Promise<Int32Array> {
   const out = new Int32Array(data.count);
   for (let start = 0; start < data.count; start += 1000) {
     const end = Math.min(start + 1000, data.count);
     const X = data.slice(start, end).images(undefined, { dtype });
-    out.set(trainer.predict(X).dataSync() as Int32Array, start);
+    out.set(await trainer.predict(X).data() as Int32Array, start);
   }
   return out;
-}
-
-/**
- * Ctrl-C while training: the first press asks the loop to stop after the
- * current batch, so nothing is left half-done; a second press quits at once.
- */
-function onCtrlC(): { requested(): Promise<boolean> } {
-  let requested = false, lastTurn = performance.now();
-  Deno.addSignalListener("SIGINT", () => {
-    if (requested) Deno.exit(130);
-    requested = true;
-    console.error("\nCtrl-C: stopping after the current batch (Ctrl-C again quits at once)");
-  });
-  return {
-    async requested() {
-      // A signal reaches its listener only through the event loop, which a
-      // training loop never gives a turn: give it one every 50 ms.
-      if (performance.now() - lastTurn >= 50) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastTurn = performance.now();
-      }
-      return requested;
-    },
-  };
 }
 
 function accuracyOf(predicted: Int32Array, labels: Int32Array): number {
@@ -284,57 +255,58 @@ await runScript(spec, async (flags) => {
   const fullBatch = fast
     ? null
     : { X: train.images(undefined, { dtype }), y: train.labelTensor(), indices: null };
-  const ctrlC = onCtrlC();
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    trainer.setLearningRate(lr * decay ** epoch);
-    const start = performance.now();
-    let lossSum = 0, right = 0, seen = 0, batch = 0;
-    const order = fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!];
-    const total = fast ? batchCount(train.count, { batchSize }) : 1;
+  const total = fast ? batchCount(train.count, { batchSize }) : 1;
+  const optimizer = trainer.optimizer;
+  type EpochBatch = { X: Tensor; y: Tensor; indices: Int32Array | null };
+  const result = await fit<EpochBatch>({
+    epochs,
+    batches: () => fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!],
+    batchesPerEpoch: total,
+    // The fast recipe's rate falls by the same factor every epoch, to lr/10 at the end.
+    scheduler: fast && optimizer !== null
+      ? new ExponentialLR(optimizer, { gamma: decay })
+      : undefined,
+    readEvery: 1, // a line per epoch, as the book prints
     // Numbered as the lines printed below (and the divergence error): from 0, as the book does.
-    const progress = epochProgress(`Epoch ${epoch} (of 0-${epochs - 1})`, total);
-    for (const { X, y, indices } of order) {
-      const step = trainer.step(X, y, () => train.oneHot(indices ?? undefined, { dtype }));
-      if (!Number.isFinite(step.loss)) {
-        progress.finish();
-        throw new NonFiniteLossError(step.loss, epoch, batch, total);
-      }
-      lossSum += step.loss * X.shape[0];
-      right += step.right;
-      seen += X.shape[0];
-      batch++;
-      const rate = seen / ((performance.now() - start) / 1000);
-      progress.update(batch, `loss ${(lossSum / seen).toFixed(4)}, ${rate.toFixed(0)} images/s`);
-      if (await ctrlC.requested()) {
-        progress.finish();
-        console.error(
-          `Stopped by Ctrl-C in epoch ${epoch} after batch ${batch} of ${total}; nothing was ` +
-            `saved (the files in ${out} are as they were).`,
-        );
-        Deno.exit(130);
-      }
-    }
-    progress.finish();
-    const seconds = (performance.now() - start) / 1000;
-    const testAccuracy = accuracyOf(predictAll(trainer, test, dtype), test.labels);
-    metrics.loss.push(lossSum / seen);
-    metrics.trainAccuracy.push(right / seen);
-    metrics.testAccuracy.push(testAccuracy);
-    metrics.secondsPerEpoch.push(seconds);
-    if (fast) {
-      console.log(
-        `Epoch ${epoch}, Loss: ${(lossSum / seen).toFixed(4)}, train accuracy ` +
-          `${(right / seen).toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}, ${
-            seconds.toFixed(1)
-          } s`,
+    progress: (epoch) => `Epoch ${epoch} (of 0-${epochs - 1})`,
+    step: ({ X, y, indices }) => {
+      const { loss, right } = trainer.step(
+        X,
+        y,
+        () => train.oneHot(indices ?? undefined, { dtype }),
       );
-    } else {
-      console.log(`Epoch ${epoch}, Loss: ${lossSum / seen}`);
-    }
+      return { loss, size: X.shape[0], counts: { right } };
+    },
+    onEpochEnd: async (log) => {
+      const trainAccuracy = log.right / log.samples;
+      const testAccuracy = accuracyOf(await predictAll(trainer, test, dtype), test.labels);
+      metrics.loss.push(log.loss);
+      metrics.trainAccuracy.push(trainAccuracy);
+      metrics.testAccuracy.push(testAccuracy);
+      metrics.secondsPerEpoch.push(log.seconds);
+      if (fast) {
+        console.log(
+          `Epoch ${log.epoch}, Loss: ${log.loss.toFixed(4)}, train accuracy ` +
+            `${trainAccuracy.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}, ${
+              log.seconds.toFixed(1)
+            } s`,
+        );
+      } else {
+        console.log(`Epoch ${log.epoch}, Loss: ${log.loss}`);
+      }
+    },
+  });
+  if (result.stopped?.reason === "signal") {
+    const { epoch, batch, signal } = result.stopped;
+    console.error(
+      `Stopped by ${signal === "SIGINT" ? "Ctrl-C" : signal} in epoch ${epoch} after batch ` +
+        `${batch} of ${total}; nothing was saved (the files in ${out} are as they were).`,
+    );
+    Deno.exit(130);
   }
 
-  const trainPredicted = predictAll(trainer, train, dtype);
-  const testPredicted = predictAll(trainer, test, dtype);
+  const trainPredicted = await predictAll(trainer, train, dtype);
+  const testPredicted = await predictAll(trainer, test, dtype);
   const trainAccuracy = accuracyOf(trainPredicted, train.labels);
   const testAccuracy = accuracyOf(testPredicted, test.labels);
 
@@ -369,6 +341,4 @@ await runScript(spec, async (flags) => {
   console.log(`Wrote ${modelPath}, ${out}/loss.svg, ${out}/confusion.svg, ${out}/metrics.json`);
   console.log(`Train Accuracy: ${trainAccuracy.toFixed(4)}`);
   console.log(`Test Accuracy: ${testAccuracy.toFixed(4)}`);
-  // A Ctrl-C after the training let the saves above finish first.
-  if (await ctrlC.requested()) Deno.exit(130);
 });

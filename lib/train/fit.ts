@@ -30,6 +30,12 @@ export interface StepResult {
   loss: Tensor;
   /** How many samples the batch held (weights the epoch's mean; default 1). */
   size?: number;
+  /**
+   * Counts to total over the epoch (scalar tensors, such as how many of the
+   * batch were classified right), read with the losses; each total is in the
+   * epoch's log under its name, beside `samples`.
+   */
+  counts?: Record<string, Tensor>;
 }
 
 /**
@@ -60,6 +66,8 @@ export interface EpochLog {
   loss: number;
   /** Wall-clock seconds the epoch's batches took. */
   seconds: number;
+  /** How many samples the epoch's batches held in all. */
+  samples: number;
   /** Metrics that `onEpochEnd` returned (a test accuracy, …). */
   [metric: string]: number;
 }
@@ -117,8 +125,11 @@ export interface FitOptions<B> {
   ) => void | Record<string, number> | Promise<void | Record<string, number>>;
   /** Stop when a metric of the logs stops improving. */
   earlyStopping?: EarlyStopping;
-  /** The progress bar's label (drawn on a terminal only); `false` for none. */
-  progress?: string | false;
+  /**
+   * The progress bar's label (drawn on a terminal only), or a function giving
+   * each epoch's label when the epochs have bars of their own; `false` for none.
+   */
+  progress?: string | ((epoch: number) => string) | false;
   /** Stop after the current batch on Ctrl-C or SIGTERM (in Deno; default true). */
   interruptible?: boolean;
 }
@@ -176,6 +187,8 @@ interface Pending {
   epoch: number;
   losses: Tensor[];
   sizes: number[];
+  /** Each count's per-batch tensors, by name. */
+  counts: Map<string, Tensor[]>;
   seconds: number;
 }
 
@@ -228,7 +241,9 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   const label = options.progress === undefined ? "Training" : options.progress;
   // Runs of many batches an epoch get a bar per epoch; others one bar over the epochs.
   const perEpochBar = label !== false && perEpoch !== undefined && perEpoch > 1;
-  const overall = label !== false && !perEpochBar ? epochProgress(label, epochs) : null;
+  const overall = label !== false && !perEpochBar
+    ? epochProgress(typeof label === "function" ? label(0) : label, epochs)
+    : null;
   let pending: Pending[] = [];
   let lastRead = performance.now();
   let best = Infinity, sinceBest = 0;
@@ -237,7 +252,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   /** Reads the pending epochs' losses in one go; false when early stopping says stop. */
   const flush = async (): Promise<boolean> => {
     if (pending.length === 0) return true;
-    const all = pending.flatMap((p) => p.losses);
+    // One read for every loss and count of the pending epochs, in this order.
+    const all = pending.flatMap((p) => [...p.losses, ...[...p.counts.values()].flat()]);
     const values = await (all.length === 1 ? all[0] : stack(all)).data();
     lastRead = performance.now();
     let k = 0;
@@ -254,7 +270,17 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         sum += loss * p.sizes[b];
         count += p.sizes[b];
       }
-      const log: EpochLog = { epoch: p.epoch, loss: sum / count, seconds: p.seconds };
+      const log: EpochLog = {
+        epoch: p.epoch,
+        loss: sum / count,
+        seconds: p.seconds,
+        samples: count,
+      };
+      for (const [name, tensors] of p.counts) {
+        let total = 0;
+        for (let b = 0; b < tensors.length; b++, k++) total += values[k];
+        log[name] = total;
+      }
       const extra = await onEpochEnd?.(log);
       if (extra) Object.assign(log, extra);
       result.losses.push(log.loss);
@@ -280,12 +306,17 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       schedule?.(epoch);
-      const bar = perEpochBar ? epochProgress(`${label}, epoch ${epoch}`, perEpoch!) : null;
+      const bar = perEpochBar
+        ? epochProgress(
+          typeof label === "function" ? label(epoch) : `${label}, epoch ${epoch}`,
+          perEpoch!,
+        )
+        : null;
       const started = performance.now();
-      const current: Pending = { epoch, losses: [], sizes: [], seconds: 0 };
+      const current: Pending = { epoch, losses: [], sizes: [], counts: new Map(), seconds: 0 };
       let index = 0;
       for (const batch of options.batches(epoch)) {
-        const { loss, size = 1 } = step(batch, epoch, index);
+        const { loss, size = 1, counts } = step(batch, epoch, index);
         if (loss.size !== 1) {
           throw new ShapeError(
             `fit: expected step to return the batch's loss as one number, found shape [${loss.shape}]`,
@@ -293,6 +324,11 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         }
         current.losses.push(loss);
         current.sizes.push(size);
+        for (const [name, value] of Object.entries(counts ?? {})) {
+          const list = current.counts.get(name) ?? [];
+          current.counts.set(name, list);
+          list.push(value.dtype === loss.dtype ? value : value.astype(loss.dtype));
+        }
         index++;
         bar?.update(index);
         // Let a Ctrl-C reach its listener: a loop that never awaits never hears it.
