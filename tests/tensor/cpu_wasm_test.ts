@@ -213,7 +213,8 @@ Deno.test("a script that used the pool exits promptly; NN_WASM=0 leaves the Type
         `${root}lib/tensor/cpu/wasm/pool.ts`,
       ),
     );
-    const on = await run(["run", "-A", script], { NN_THREADS: "2" });
+    // NN_BLAS=0: with -A the platform's BLAS (lib/tensor/cpu/blas.ts) would take the product.
+    const on = await run(["run", "-A", script], { NN_THREADS: "2", NN_BLAS: "0" });
     assertEquals(on.code, 0, on.err);
     const result = JSON.parse(on.out);
     assertEquals([result.wasm, result.sum], [true, 400 * 400 * 400]);
@@ -221,7 +222,7 @@ Deno.test("a script that used the pool exits promptly; NN_WASM=0 leaves the Type
     // Deno starts in well under a second; the idle Workers close 250 ms after the last product.
     assert(on.seconds < 10, `the script exited after ${on.seconds.toFixed(1)} s`);
 
-    const off = await run(["run", "-A", script], { NN_WASM: "0", NN_THREADS: "2" });
+    const off = await run(["run", "-A", script], { NN_WASM: "0", NN_THREADS: "2", NN_BLAS: "0" });
     assertEquals(off.code, 0, off.err);
     assertEquals(JSON.parse(off.out), { wasm: false, workerChunks: 0, sum: 400 * 400 * 400 });
   } finally {
