@@ -201,6 +201,13 @@ export interface Backend {
     c: AdamConstants,
   ): Storage;
   /**
+   * Checks that `count` int32 class labels lie in [0, classes), for a backend
+   * that cannot read them without waiting (a GPU's; one that can read has no
+   * need of it: `oneHot` reads and checks them). A RangeError now where it still
+   * knows their values (uploaded from an array), otherwise out of the next read.
+   */
+  checkLabels?(labels: Storage, count: number, classes: number): void;
+  /**
    * Frees storage that no tensor uses any more. Only backends whose memory the
    * garbage collector cannot see (a GPU's) have it; `Tensor` counts the tensors
    * that share a storage and calls it when the last one is disposed.

@@ -417,8 +417,8 @@ export function randint(
 /**
  * One-hot rows for integer labels: label `c` becomes a row of `numClasses`
  * zeros with a 1 at `c` (the book's 独热编码). Labels: an int32 tensor or an array.
- * A label outside the classes is a RangeError, except for labels in a GPU
- * tensor, which are not read back: there it gives a row of zeros.
+ * A label outside the classes is a RangeError; for labels computed on a GPU,
+ * which are not read back here, it comes out of the next read.
  *
  * Chapter: 4.6 tensors (张量).
  *
@@ -464,13 +464,16 @@ export function oneHot(
 /**
  * One-hot rows computed where the labels are (a GPU), by comparing them with
  * 0…numClasses-1: reading them back to check them would wait for the device.
- * A label outside the classes gives a row of zeros there, not a RangeError.
+ * The backend checks them (`checkLabels`): a label outside the classes is a
+ * RangeError now where it knows the values, otherwise out of the next read.
  */
 function oneHotOnDevice(labels: Tensor, numClasses: number, options: TensorOptions): Tensor {
   const backend = labels.backend;
   const classes = new Int32Array(numClasses).map((_, i) => i);
   const range = new Tensor(backend.fromArray(classes), [numClasses], "int32", backend);
-  const out = labels.astype("int32").reshape([...labels.shape, 1]).eq(range)
+  const ints = labels.astype("int32");
+  backend.checkLabels?.(ints.storage, ints.size, numClasses);
+  const out = ints.reshape([...labels.shape, 1]).eq(range)
     .astype(checkDType(options.dtype ?? "float32", "oneHot"));
   if (options.requiresGrad) out.requiresGrad = true;
   return out;

@@ -28,7 +28,7 @@ import type {
 import type { DType, TypedArray } from "../dtype.ts";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { describeAdapter, isSoftwareAdapter, openDevice } from "./device.ts";
-import { BufferPool } from "./pool.ts";
+import { BufferPool, STORAGE_USAGE } from "./pool.ts";
 import { type Kernel, kernelSource, paramBytes, PipelineCache } from "./program.ts";
 import { Recorder } from "./recorder.ts";
 import { type GpuDType, GpuStorage, segmentCount } from "./storage.ts";
@@ -42,7 +42,7 @@ import {
 } from "./kernels/elementwise.ts";
 import { argCombineKernel, reduceChunks, reduceKernel } from "./kernels/reduce.ts";
 import { matmulKernel, splitK } from "./kernels/matmul.ts";
-import { gatherKernel, scatterAddKernel } from "./kernels/gather.ts";
+import { gatherKernel, labelCheckKernel, scatterAddKernel } from "./kernels/gather.ts";
 
 /** Options of the WebGPU backend. */
 export interface WebGpuOptions {
@@ -84,6 +84,10 @@ export class WebGpuBackend implements Backend {
   readonly #staging: GPUBuffer[] = [];
   #held = 0;
   #lost: GPUDeviceLostInfo | null = null;
+  /** Where `checkLabels`' kernels flag a label out of range (made on first use). */
+  #labelFlag: GpuStorage | null = null;
+  /** Whether a label check was recorded since the last read copied the flag back. */
+  #labelsChecked = false;
 
   private constructor(adapter: GPUAdapter, device: GPUDevice, options: WebGpuOptions) {
     this.adapterName = describeAdapter(adapter);
@@ -290,25 +294,71 @@ export class WebGpuBackend implements Backend {
     const out = dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
     if (size === 0) return out;
     const bytes = size * 4;
-    const staging = this.#takeStaging(bytes);
+    // The label flag, when a check ran since the last read, comes back after the data.
+    const flag = this.#labelsChecked ? this.#labelFlag : null;
+    this.#labelsChecked = false;
+    const flagAt = Math.ceil(bytes / 16) * 16, total = flag === null ? bytes : flagAt + 16;
+    const staging = this.#takeStaging(total);
     const encoder = this.#recorder.encoder();
     s.buffers.forEach((buffer, i) => {
       const n = s.segmentSize(i) * 4;
       if (n > 0) encoder.copyBufferToBuffer(buffer, 0, staging, i * this.segment * 4, n);
     });
+    if (flag !== null) encoder.copyBufferToBuffer(flag.buffers[0], 0, staging, flagAt, 16);
     this.#recorder.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      await staging.mapAsync(GPUMapMode.READ, 0, total);
     } catch (e) {
       this.#alive();
       await this.#recorder.check();
       throw new Error(`webgpu: reading a tensor back failed: ${e}`);
     }
     new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, bytes)));
+    const flagged = flag === null
+      ? null
+      : new Int32Array(staging.getMappedRange(flagAt, 16).slice(0));
     staging.unmap();
     this.#giveStaging(staging);
     await this.#recorder.check();
+    if (flag !== null && flagged !== null && flagged[0] !== 0) {
+      this.device.queue.writeBuffer(flag.buffers[0], 0, new Int32Array(4));
+      const [, classes, label] = flagged;
+      throw new RangeError(
+        `oneHot: label ${label} is out of range for ${classes} classes (expected an integer ` +
+          `from 0 to ${classes - 1}); the labels were computed on the GPU, so this read reports it`,
+      );
+    }
     return out;
+  }
+
+  /**
+   * Checks int32 class labels (`Backend.checkLabels`, for `oneHot` and so
+   * `CrossEntropyLoss`): against the values uploaded where it has them, with
+   * the CPU's RangeError; labels computed on the GPU by a kernel that raises a
+   * flag, which the next read copies back with its data and turns into a
+   * RangeError (waiting for them here would stall every training step).
+   */
+  checkLabels(labels: Storage, count: number, classes: number): void {
+    const s = this.#storage(labels);
+    if (count === 0) return;
+    if (s.host !== null) {
+      for (let i = 0; i < count; i++) {
+        const c = s.host[i];
+        if (c < 0 || c >= classes) {
+          throw new RangeError(
+            `oneHot: label ${c} at index ${i} is out of range for ${classes} classes ` +
+              `(expected an integer from 0 to ${classes - 1})`,
+          );
+        }
+      }
+      return;
+    }
+    // Not from the pool, and not counted in bytesHeld: it lives as long as the backend.
+    this.#labelFlag ??= new GpuStorage("int32", 4, this.segment, [
+      this.device.createBuffer({ label: "nn.label_flag", size: 16, usage: STORAGE_USAGE }),
+    ], this);
+    this.run(labelCheckKernel(s, count, classes, this.#labelFlag));
+    this.#labelsChecked = true;
   }
 
   #takeStaging(bytes: number): GPUBuffer {
@@ -429,13 +479,10 @@ export class WebGpuBackend implements Backend {
     return out;
   }
 
-  /** Batched matrix product (float32). */
+  /** Batched matrix product (float32, or int32 wrapping modulo 2³² as on the CPU). */
   matmul(a: Storage, b: Storage, spec: MatmulSpec, dtype: DType): Storage {
     const sa = this.#storage(a), sb = this.#storage(b);
     this.#dtype(dtype);
-    if (dtype !== "float32") {
-      throw new TypeError(`webgpu: matmul computes in float32, found ${dtype} operands`);
-    }
     const size = spec.batch * spec.m * spec.n;
     const pieces = splitK(spec);
     if (pieces > 1) {

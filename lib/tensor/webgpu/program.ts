@@ -92,8 +92,24 @@ export function paramBytes(params: readonly Param[], workgroups: number): Uint8A
   return bytes;
 }
 
-/** Functions every kernel may use: precise log1p/expm1/tanh where the built-ins lose digits. */
+/**
+ * Functions every kernel may use: precise log1p/expm1/tanh where the built-ins
+ * lose digits, and tests on a float's bits. WGSL lets a compiler assume that no
+ * NaN or infinity occurs (llvmpipe does: `select(v, 0.0, v < 0.0)` became
+ * max(v, 0), turning NaN and -0 into 0), and it may flush denormals to zero, so
+ * what must hold for those values is decided on the bits, which no compiler
+ * may assume anything about.
+ */
 const PRELUDE = `
+fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn isinf_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+// x < 0 without NaN (a NaN's sign bit may be set) and without -0.
+fn below0_(x: f32) -> bool { let u = bitcast<u32>(x); return u > 0x80000000u && u <= 0xff800000u; }
+// A NaN, and an infinity of the given sign, made at run time (a constant NaN or
+// infinity is a shader-creation error in WGSL).
+fn nan_(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) | 0x7fc00000u); }
+fn inf_(negative: bool) -> f32 { return bitcast<f32>(select(0x7f800000u, 0xff800000u, negative)); }
+fn neg_(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ 0x80000000u); }
 fn log1p_(x: f32) -> f32 {
   let u = 1.0 + x;
   if (u == 1.0) { return x; }

@@ -27,16 +27,33 @@ export function wgslType(dtype: GpuDType): "f32" | "i32" {
 const FLOAT_UNARY: Record<UnaryOp, string> = {
   neg: "-v",
   exp: "exp(v)",
-  log: "log(v)",
+  log: "log_(v)",
   sqrt: "sqrt(v)",
   abs: "abs(v)",
   sigmoid: "1.0 / (1.0 + exp(-v))",
   tanh: "tanh_(v)",
-  relu: "select(v, 0.0, v < 0.0)",
-  leakyRelu: "select(v, p.p0 * v, v < 0.0)",
+  relu: "select(v, 0.0, below0_(v))",
+  leakyRelu: "select(v, p.p0 * v, below0_(v))",
   softplus: "max(v, 0.0) + log1p_(exp(-abs(v)))",
-  clip: "min(max(v, p.p0), p.p1)",
+  clip: "select(min(max(v, p.p0), p.p1), v, isnan_(v))",
 };
+
+/**
+ * Helpers for the unary ops (the bit tests are `program.ts`'s). `log_` as the
+ * CPU's `Math.log` on the float32 value: a denormal `m·2^-149` (m its 23
+ * mantissa bits) is computed as log(m) - 149·ln 2, since the device may flush
+ * it to 0 (llvmpipe gave -88.03 for log(1e-40), the CPU -92.10); log(±0) is
+ * -∞, a negative or NaN input NaN.
+ */
+const UNARY_HELPERS = `
+fn log_(v: f32) -> f32 {
+  let u = bitcast<u32>(v);
+  if (isnan_(v) || u > 0x80000000u) { return nan_(v); }
+  if ((u & 0x7fffffffu) == 0u) { return inf_(true); }
+  if (u < 0x00800000u) { return log(f32(u)) - 103.27892990343185; }
+  return log(v);
+}
+`;
 
 /** The unary ops that keep int32 as int32, on an i32 `v`. */
 const INT_UNARY: Partial<Record<UnaryOp, string>> = {
@@ -79,20 +96,52 @@ function binaryExpression(op: BinaryOp, t: "f32" | "i32"): string {
 }
 
 /**
- * Helpers for the binary ops. `pow` as NumPy: a negative base with an integer
- * exponent is fine (WGSL's pow is undefined for a negative base), x^0 = 1.
- * `maximum`/`minimum` propagate NaN, as NumPy and the CPU backend do.
+ * Helpers for the binary ops. `pow_` as C's `pow` (so NumPy, PyTorch and the
+ * CPU backend), case by case on the bits, since WGSL's `pow` is exp2(b·log2 a),
+ * undefined for a ≤ 0 and for NaN: x^0 = 1 and 1^y = 1 even for NaN, (-1)^±∞
+ * = 1, a negative base gives NaN for a non-integer exponent and the sign of an
+ * odd one, ±0 and ±∞ as C says; an integer exponent up to 16 multiplies (3^2
+ * is 9 exactly, exp2 gave 8.999999), a larger one takes exp2, whose error is
+ * smaller there than repeated squaring's. `maximum`/`minimum` propagate NaN,
+ * as NumPy and the CPU backend do.
  */
 const BINARY_HELPERS = `
-fn pow_(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
-  if (a < 0.0) {
-    if (fract(b) != 0.0) { return sqrt(a); }
-    let r = pow(-a, b);
-    if (fract(b * 0.5) != 0.0) { return -r; }
-    return r;
+fn powi_(x: f32, e: u32) -> f32 {
+  var base = x; var n = e; var r = 1.0;
+  loop {
+    if ((n & 1u) != 0u) { r = r * base; }
+    n = n >> 1u;
+    if (n == 0u) { break; }
+    base = base * base;
   }
-  return pow(a, b);
+  return r;
+}
+fn pow_(a: f32, b: f32) -> f32 {
+  let ua = bitcast<u32>(a);
+  if ((bitcast<u32>(b) & 0x7fffffffu) == 0u || ua == 0x3f800000u) { return 1.0; }
+  if (isnan_(a) || isnan_(b)) { return nan_(a); }
+  let x = bitcast<f32>(ua & 0x7fffffffu);
+  let negative = ua >= 0x80000000u;
+  if (isinf_(b)) {
+    if (x == 1.0) { return 1.0; }
+    if ((x > 1.0) == (b > 0.0)) { return inf_(false); }
+    return 0.0;
+  }
+  let integer = fract(b) == 0.0;
+  if (negative && !integer && x != 0.0 && !isinf_(x)) { return nan_(a); }
+  var r: f32;
+  if (x == 0.0) {
+    r = select(inf_(false), 0.0, b > 0.0);
+  } else if (isinf_(x)) {
+    r = select(0.0, inf_(false), b > 0.0);
+  } else if (integer && abs(b) <= 16.0) {
+    r = powi_(x, u32(abs(b)));
+    if (b < 0.0) { r = 1.0 / r; }
+  } else {
+    r = pow(x, b);
+  }
+  if (negative && integer && fract(b * 0.5) != 0.0) { return neg_(r); }
+  return r;
 }
 fn ipow_(a: i32, b: i32) -> i32 {
   if (b < 0) {
@@ -110,11 +159,11 @@ fn ipow_(a: i32, b: i32) -> i32 {
   return r;
 }
 fn max_(a: f32, b: f32) -> f32 {
-  if (a != a || b != b) { return a + b; }
+  if (isnan_(a) || isnan_(b)) { return nan_(a); }
   return max(a, b);
 }
 fn min_(a: f32, b: f32) -> f32 {
-  if (a != a || b != b) { return a + b; }
+  if (isnan_(a) || isnan_(b)) { return nan_(a); }
   return min(a, b);
 }
 `;
@@ -154,7 +203,8 @@ export function unaryKernel(
     ],
     workgroupSize: ELEMENTWISE_WORKGROUP,
     workgroups: workgroupsFor(size),
-    code: `fn run(wg: u32, li: u32) {
+    code: `${UNARY_HELPERS}
+fn run(wg: u32, li: u32) {
   ${flatIndex()}
   let v = ${load};
   out_st(i, ${result});

@@ -101,3 +101,36 @@ export function scatterAddKernel(
 }`,
   };
 }
+
+/**
+ * Checks `count` int32 labels against [0, classes): where one is outside,
+ * `flag` (4 int32: set, classes, label, 0) becomes [1, classes, label, 0].
+ * Every such invocation writes the same 1 and classes; the label is one of
+ * the bad ones, whichever wrote last (a 32-bit store is never torn).
+ */
+export function labelCheckKernel(
+  labels: GpuStorage,
+  count: number,
+  classes: number,
+  flag: GpuStorage,
+): Kernel {
+  return {
+    label: "label_check",
+    operands: [
+      { name: "x", storage: labels, type: "i32", access: "read" },
+      { name: "flag", storage: flag, type: "i32", access: "write" },
+    ],
+    params: [
+      { name: "n", type: "u32", value: count },
+      { name: "classes", type: "i32", value: classes },
+    ],
+    workgroupSize: ELEMENTWISE_WORKGROUP,
+    workgroups: Math.ceil(count / ELEMENTWISE_WORKGROUP),
+    code: `fn run(wg: u32, li: u32) {
+  let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;
+  if (i >= p.n) { return; }
+  let v = x_ld(i);
+  if (v < 0 || v >= p.classes) { flag_st(0u, 1); flag_st(1u, p.classes); flag_st(2u, v); }
+}`,
+  };
+}

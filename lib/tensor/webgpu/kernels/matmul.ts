@@ -18,6 +18,7 @@
 import type { MatmulSpec } from "../../backend.ts";
 import type { Kernel } from "../program.ts";
 import type { GpuStorage } from "../storage.ts";
+import { wgslType } from "./elementwise.ts";
 
 /** Rows and columns of the block one invocation computes (fixed at 4: one vec4 per row). */
 const BLOCK = 4;
@@ -44,8 +45,9 @@ function pieceLength(k: number, pieces: number): number {
 }
 
 /**
- * The batched product `out[b] = op(a[b]) · op(b[b])` in float32; with
- * `pieces` > 1, piece c of k goes to out[c] (out then has shape [pieces, batch, m, n]).
+ * The batched product `out[b] = op(a[b]) · op(b[b])` in the operands' type:
+ * float32, or int32 (WGSL's i32 products and sums wrap modulo 2³², as the
+ * CPU's int32 matmul and PyTorch's do); with `pieces` > 1, piece c of k goes to out[c] (out then has shape [pieces, batch, m, n]).
  */
 export function matmulKernel(
   a: GpuStorage,
@@ -55,6 +57,7 @@ export function matmulKernel(
   pieces = 1,
 ): Kernel {
   const { batch, m, n, k, transA, transB } = spec;
+  const t = wgslType(a.dtype), zero = t === "f32" ? "0.0" : "0";
   // Where four consecutive elements can be loaded as one vec4.
   const aAlongK = !transA && k % 4 === 0, aAlongM = transA && m % 4 === 0;
   const bAlongN = !transB && n % 4 === 0, bAlongK = transB && k % 4 === 0;
@@ -69,14 +72,14 @@ export function matmulKernel(
   // A(kk): a vec4 over the block's four rows; B(kk): a vec4 over its four columns.
   const aPre: string[] = [], bPre: string[] = [];
   const aAt = (kk: string, j: number): string => {
-    if (unrollK && aAlongK) return `vec4<f32>(${rows.map((_, r) => `ar${r}[${j}]`).join(", ")})`;
+    if (unrollK && aAlongK) return `vec4<${t}>(${rows.map((_, r) => `ar${r}[${j}]`).join(", ")})`;
     if (aAlongM) return `a_ld4((ab + (${kk}) * p.m + row0) >> 2u)`;
-    return `vec4<f32>(${rows.map((r) => aElem(r, kk)).join(", ")})`;
+    return `vec4<${t}>(${rows.map((r) => aElem(r, kk)).join(", ")})`;
   };
   const bAt = (kk: string, j: number): string => {
-    if (unrollK && bAlongK) return `vec4<f32>(${cols.map((_, c) => `bc${c}[${j}]`).join(", ")})`;
+    if (unrollK && bAlongK) return `vec4<${t}>(${cols.map((_, c) => `bc${c}[${j}]`).join(", ")})`;
     if (bAlongN) return `b_ld4((bb + (${kk}) * p.n + col0) >> 2u)`;
-    return `vec4<f32>(${cols.map((c) => bElem(kk, c)).join(", ")})`;
+    return `vec4<${t}>(${cols.map((c) => bElem(kk, c)).join(", ")})`;
   };
   if (unrollK && aAlongK) {
     rows.forEach((r, i) => aPre.push(`let ar${i} = a_ld4((ab + ${r} * p.k + kq) >> 2u);`));
@@ -106,11 +109,11 @@ export function matmulKernel(
     transB ? "T" : "N"
   }_${+aAlongK}${+aAlongM}${+bAlongN}${+bAlongK}${+outVec}${+unrollK}`;
   return {
-    label: `matmul_${flags}`,
+    label: `matmul_${t}_${flags}`,
     operands: [
-      { name: "a", storage: a, type: "f32", access: "read", vec4: aAlongK || aAlongM },
-      { name: "b", storage: b, type: "f32", access: "read", vec4: bAlongN || bAlongK },
-      { name: "out", storage: out, type: "f32", access: "write", vec4: outVec },
+      { name: "a", storage: a, type: t, access: "read", vec4: aAlongK || aAlongM },
+      { name: "b", storage: b, type: t, access: "read", vec4: bAlongN || bAlongK },
+      { name: "out", storage: out, type: t, access: "write", vec4: outVec },
     ],
     params: [
       { name: "m", type: "u32", value: m },
@@ -138,8 +141,8 @@ export function matmulKernel(
   let r2 = min(row0 + 2u, p.m - 1u); let r3 = min(row0 + 3u, p.m - 1u);
   let c0 = col0; let c1 = min(col0 + 1u, p.n - 1u);
   let c2 = min(col0 + 2u, p.n - 1u); let c3 = min(col0 + 3u, p.n - 1u);
-  var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  var acc0 = vec4<${t}>(${zero}); var acc1 = vec4<${t}>(${zero});
+  var acc2 = vec4<${t}>(${zero}); var acc3 = vec4<${t}>(${zero});
   ${loop}
   for (var r = 0u; r < 4u; r++) {
     let row = row0 + r;
