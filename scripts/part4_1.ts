@@ -12,6 +12,7 @@ import { loadModelJson } from "../lib/io/model_json.ts";
 import { runScript, scriptSpec, sharedFlags, useScriptBackend } from "../lib/train/cli.ts";
 import { accuracy } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
+import { onCpu } from "../lib/train/on_cpu.ts";
 
 const { data, dtype, backend } = sharedFlags;
 const spec = scriptSpec({
@@ -31,7 +32,7 @@ const spec = scriptSpec({
 
 await runScript(spec, async (flags) => {
   const { dtype, model } = flags;
-  await useScriptBackend(flags.backend);
+  const backendLine = await useScriptBackend(flags.backend, dtype);
   const { X, y, source } = await loadMicrochips({
     data: flags.data,
     dtype,
@@ -46,5 +47,8 @@ await runScript(spec, async (flags) => {
   }
   console.log(`Data: ${source}, ${X.shape[0]} samples`);
   console.log(`Model: ${model} (${net.sizes.join("-")})`);
-  console.log(`Final Accuracy: ${(accuracy(net.predict(X), y) * 100).toFixed(2)}%`);
+  console.log(backendLine);
+  // Predicted on the chosen backend, then read back (on a GPU, asynchronously).
+  const { predicted, labels } = await onCpu({ predicted: net.predict(X), labels: y });
+  console.log(`Final Accuracy: ${(accuracy(predicted, labels) * 100).toFixed(2)}%`);
 });

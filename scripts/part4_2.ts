@@ -24,6 +24,7 @@ import {
 } from "../lib/train/cli.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
+import { onCpu } from "../lib/train/on_cpu.ts";
 
 const { data, out, seed, dtype, backend, epochs, lr, hidden } = sharedFlags;
 const spec = scriptSpec({
@@ -35,25 +36,33 @@ const spec = scriptSpec({
 await runScript(spec, async (flags) => {
   const { dtype, epochs, out } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  await useScriptBackend(flags.backend);
+  const backendLine = await useScriptBackend(flags.backend, dtype);
   const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
   console.log(`Data: ${source}, ${X.shape[0]} samples`);
+  console.log(backendLine);
 
   manualSeed(flags.seed);
   const net = new NeuralNetwork(2, flags.hidden, 1, { dtype });
   const start = performance.now();
   const losses = await net.train(X, y, { epochs, lr: flags.lr, progress: "Training" });
   const seconds = (performance.now() - start) / 1000;
-  const acc = accuracy(net.predict(X), y);
+  // Trained on the chosen backend; judged, plotted and saved on the CPU.
+  const { weights1, bias1, weights2, bias2, Xc, yc } = await onCpu({
+    ...net.weights(),
+    Xc: X,
+    yc: y,
+  });
+  const book = NeuralNetwork.fromWeights({ weights1, bias1, weights2, bias2 });
+  const acc = accuracy(book.predict(Xc), yc);
 
   await Deno.mkdir(out, { recursive: true });
-  await saveModelJson(net, `${out}/model.json`);
+  await saveModelJson(book, `${out}/model.json`);
   await linePlot({ y: losses, label: "training loss" }, {
     title: "Training loss (Part4-2)",
     xLabel: "Epoch",
     yLabel: "Binary cross-entropy",
   }).save(`${out}/loss.svg`);
-  const boundary = await decisionBoundary((grid) => net.predictProba(grid), X, y, {
+  const boundary = await decisionBoundary((grid) => book.predictProba(grid), Xc, yc, {
     title: "Decision boundary (Part4-2)",
     xLabel: "Microchip Test 1 (z-score)",
     yLabel: "Microchip Test 2 (z-score)",

@@ -25,6 +25,7 @@ import {
   useScriptBackend,
 } from "../lib/train/cli.ts";
 import { fit } from "../lib/train/fit.ts";
+import { onCpu } from "../lib/train/on_cpu.ts";
 import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 
@@ -58,9 +59,10 @@ function makeModel(hidden: number, dtype: "float32" | "float64"): Sequential {
 await runScript(spec, async (flags) => {
   const { dtype, epochs, out, lambda } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  await useScriptBackend(flags.backend);
+  const backendLine = await useScriptBackend(flags.backend, dtype);
   const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
   console.log(`Data: ${source}, ${X.shape[0]} samples`);
+  console.log(backendLine);
 
   manualSeed(flags.seed);
   const model = makeModel(flags.hidden, dtype);
@@ -85,14 +87,16 @@ await runScript(spec, async (flags) => {
   });
   const seconds = (performance.now() - start) / 1000;
 
+  // Trained on the chosen backend; saved, reloaded and judged on the CPU.
+  const { Xc, yc, ...state } = await onCpu({ ...model.stateDict(), Xc: X, yc: y });
   await Deno.mkdir(out, { recursive: true });
   const path = `${out}/model.safetensors`;
-  await saveSafetensors(model.stateDict(), path);
+  await saveSafetensors(state, path);
   // Load what was saved into a fresh model, as the book does with torch.load.
   const reloaded = makeModel(flags.hidden, dtype);
   reloaded.loadStateDict(await loadSafetensors(path));
   reloaded.eval();
-  const acc = accuracy(reloaded.forward(X).gt(0.5), y);
+  const acc = accuracy(reloaded.forward(Xc).gt(0.5), yc);
 
   await linePlot({ y: losses, label: "BCE + L2" }, {
     title: "Training loss (Part4-2, PyTorch way)",

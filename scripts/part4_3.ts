@@ -46,6 +46,7 @@ import {
   useScriptBackend,
 } from "../lib/train/cli.ts";
 import { fit } from "../lib/train/fit.ts";
+import { onCpu } from "../lib/train/on_cpu.ts";
 import { confusionMatrix, writeMetrics } from "../lib/train/metrics.ts";
 
 /** What each recipe runs when a flag does not say otherwise; the help text reads them from here. */
@@ -145,7 +146,11 @@ function bookTrainer(net: SoftmaxNetwork, optimizer: Adam | null, lr: number): T
     },
     predict: (X) => net.predict(X),
     save: async (out) => {
-      await saveModelJson(net, `${out}/model.json`);
+      // Read from whichever backend trained it, written from the CPU.
+      await saveModelJson(
+        SoftmaxNetwork.fromWeights(await onCpu(net.weights())),
+        `${out}/model.json`,
+      );
       return `${out}/model.json`;
     },
   };
@@ -166,7 +171,7 @@ function torchTrainer(model: Sequential, optimizer: Adam | SGD): Trainer {
     },
     predict: (X) => noGrad(() => model.forward(X).argmax(1)),
     save: async (out) => {
-      await saveSafetensors(model.stateDict(), `${out}/model.safetensors`);
+      await saveSafetensors(await onCpu(model.stateDict()), `${out}/model.safetensors`);
       return `${out}/model.safetensors`;
     },
   };
@@ -204,7 +209,7 @@ await runScript(spec, async (flags) => {
   const batchSize = flags["batch-size"];
   const { out, seed } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  await useScriptBackend(flags.backend);
+  const backendLine = await useScriptBackend(flags.backend, dtype);
 
   const load = flags.dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
   const source = flags.data === undefined ? {} : { url: flags.data };
@@ -220,6 +225,7 @@ await runScript(spec, async (flags) => {
       `recipe ${flags.recipe}, model ${flags.model}, ${dtype}, ${epochs} epochs, lr ${lr}` +
       (fast ? `, batches of ${batchSize}` : ", full batch"),
   );
+  console.log(backendLine);
 
   // The initial weights: the book's draws (unscaled randn) or He's, weights1 first.
   manualSeed(seed);

@@ -38,7 +38,13 @@ export { where } from "./ops/binary.ts";
 export { matmul } from "./ops/matmul.ts";
 export { concat, stack } from "./ops/movement.ts";
 export { defaultGenerator, Generator, manualSeed } from "./random.ts";
-export { type BackendName, getBackend, setBackend } from "./select_backend.ts";
+export {
+  type BackendName,
+  describeBackend,
+  getBackend,
+  setBackend,
+  toCpu,
+} from "./select_backend.ts";
 
 export type { DType, TypedArray } from "./dtype.ts";
 export type { Shape } from "./shape.ts";

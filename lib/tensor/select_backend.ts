@@ -13,8 +13,10 @@
  */
 
 import { envVar } from "../host.ts";
+import { wasmRuntime } from "./cpu/wasm/runtime.ts";
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
+import { Tensor } from "./tensor.ts";
 import { WebGpuBackend } from "./webgpu/backend.ts";
 import { describeAdapter, isSoftwareAdapter, probeAdapter } from "./webgpu/device.ts";
 
@@ -169,4 +171,47 @@ export async function setBackend(name: BackendName): Promise<void> {
  */
 export function getBackend(): "cpu" | "webgpu" {
   return current.name;
+}
+
+/**
+ * The current backend in words, as the exercise scripts print it:
+ * `webgpu (<adapter name>)`, or `cpu (WebAssembly SIMD, <n> threads)` (or
+ * `cpu (TypeScript kernels)` where the WebAssembly ones do not run).
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeBackend, setBackend } from "@handson/nn";
+ * await setBackend("cpu");
+ * assert.match(describeBackend(), /^cpu \((WebAssembly SIMD, \d+ threads?|TypeScript kernels)\)$/);
+ * ```
+ */
+export function describeBackend(): string {
+  if (current instanceof WebGpuBackend) return `webgpu (${current.adapterName})`;
+  const rt = wasmRuntime();
+  if (rt === null) return "cpu (TypeScript kernels)";
+  return `cpu (WebAssembly SIMD, ${rt.threads} thread${rt.threads === 1 ? "" : "s"})`;
+}
+
+/**
+ * A copy of `t` on the CPU backend (`t` itself when it is there already),
+ * read asynchronously, so it works from any backend: train on the GPU, then
+ * evaluate, plot and save on the CPU, where values can be read at once.
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tensor, toCpu } from "@handson/nn";
+ * const onCpu = await toCpu(tensor([[1, 2]]));
+ * assert.deepEqual([onCpu.shape, onCpu.toArray()], [[1, 2], [[1, 2]]]);
+ * ```
+ */
+export async function toCpu(t: Tensor): Promise<Tensor> {
+  if (t.backend === cpu) return t;
+  const data = await t.data();
+  return new Tensor(cpu.fromArray(data), [...t.shape], t.dtype, cpu);
 }

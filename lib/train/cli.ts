@@ -13,7 +13,7 @@
  * @module
  */
 
-import { setBackend } from "../tensor/select_backend.ts";
+import { describeBackend, setBackend } from "../tensor/select_backend.ts";
 import { NonFiniteLossError } from "./fit.ts";
 
 /** One flag: its type, default and help line. */
@@ -138,28 +138,57 @@ export const sharedFlags = {
 } as const satisfies Record<string, FlagSpec>;
 
 /**
- * Puts the scripts' tensors on the backend `--backend` names. The exercise
- * scripts read losses and predictions synchronously (as the book's loops do),
- * which a GPU cannot answer, so for now they run on the CPU: `auto` means the
- * CPU here, and `webgpu` is refused with a sentence that says so. The library
- * itself (tensors, autograd, `nn`, `optim`) does run on WebGPU.
+ * Puts the scripts' tensors on the backend `--backend` names and returns the
+ * line the script prints about it (`Backend: webgpu (<adapter>)` or
+ * `Backend: cpu (WebAssembly SIMD, N threads)`). The scripts train through
+ * `fit`, which reads values asynchronously, so they run on every backend;
+ * `auto` takes a hardware GPU when there is one. float64 needs the CPU: with
+ * `webgpu` it is a two-line error saying what to use instead, with `auto` the
+ * CPU is chosen and the line says why. `webgpu` without an adapter is a
+ * one-line error naming `--backend cpu` (exit 2).
  */
-export async function useScriptBackend(name: "cpu" | "webgpu" | "auto"): Promise<void> {
-  if (name === "webgpu") {
+export async function useScriptBackend(
+  name: "cpu" | "webgpu" | "auto",
+  dtype: "float32" | "float64",
+): Promise<string> {
+  if (dtype === "float64" && name === "webgpu") {
     throw new UsageError(
-      "--backend: the exercise scripts read values synchronously and run on the CPU for now; " +
-        "use --backend cpu or auto (the library's tensors, nn and optim do run on WebGPU)",
+      "--dtype float64 runs on the CPU only: WebGPU (WGSL) has no 64-bit floats\n" +
+        "use --dtype float32 to run on the GPU, or --backend cpu to keep float64",
+      { withUsage: false },
     );
   }
-  await setBackend("cpu");
+  if (dtype === "float64" && name === "auto") {
+    await setBackend("cpu");
+    return `Backend: ${describeBackend()} (auto: float64 needs the CPU; --dtype float32 may ` +
+      "use a GPU)";
+  }
+  try {
+    await setBackend(name);
+  } catch (error) {
+    if (name !== "webgpu") throw error;
+    throw new UsageError(
+      `--backend webgpu: no WebGPU adapter was found (${(error as Error).message}); ` +
+        "run on the CPU with --backend cpu",
+      { withUsage: false },
+    );
+  }
+  return `Backend: ${describeBackend()}`;
 }
 
-/** A bad flag or value: the script prints it with the usage line and exits with code 2. */
+/**
+ * A bad flag or value: the script prints it (with the usage line, unless the
+ * message says all there is to say) and exits with code 2.
+ */
 export class UsageError extends Error {
+  /** Whether the usage line and the --help hint follow the message. */
+  readonly withUsage: boolean;
+
   /** Creates a UsageError with a one-sentence message. */
-  constructor(message: string) {
+  constructor(message: string, options: { withUsage?: boolean } = {}) {
     super(message);
     this.name = "UsageError";
+    this.withUsage = options.withUsage ?? true;
   }
 }
 
@@ -465,7 +494,7 @@ export async function runScript<const S extends ScriptSpec>(
     const debug = Deno.permissions.querySync({ name: "env", variable: "NN_DEBUG" }).state ===
         "granted" && Deno.env.get("NN_DEBUG");
     if (error instanceof UsageError) {
-      console.error(usageError(spec, error));
+      console.error(error.withUsage ? usageError(spec, error) : `error: ${error.message}`);
       Deno.exit(2);
     }
     if (error instanceof NonFiniteLossError) {

@@ -149,6 +149,8 @@ const NOT_DIFFERENTIABLE = new Set([
   "defaultGenerator",
   "getBackend",
   "setBackend",
+  "describeBackend",
+  "toCpu",
   "Generator",
   "Tensor",
   "ShapeError",
