@@ -70,13 +70,14 @@ export async function openOutputs(dir: string, flag = "--out"): Promise<Outputs>
     throw explained(error, `${where}: cannot create the folder`);
   }
   const lock = `${dir}/.lock`;
-  await takeLock(lock, where);
+  const lockFile = await takeLock(lock, where);
   try {
     // Written and removed now, so that a read-only disk is found before the training.
     const probe = `${dir}/.probe-${crypto.randomUUID().slice(0, 8)}`;
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
   } catch (error) {
+    lockFile.close();
     await Deno.remove(lock).catch(() => {});
     throw explained(error, `${where}: cannot write in the folder`);
   }
@@ -98,42 +99,34 @@ export async function openOutputs(dir: string, flag = "--out"): Promise<Outputs>
       if (released) return;
       released = true;
       await Deno.remove(lock).catch(() => {});
+      lockFile.close(); // lets go of the lock
     },
   };
 }
 
-/** Creates the lock file, or says which live process holds it; a dead holder's lock is taken over. */
-async function takeLock(lock: string, where: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await Deno.writeTextFile(lock, `${Deno.pid}\n`, { createNew: true });
-      return;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) {
-        throw explained(error, `${where}: cannot lock the folder`);
-      }
-    }
-    const holder = Number.parseInt(await Deno.readTextFile(lock).catch(() => ""), 10);
-    if (Number.isInteger(holder) && holder !== Deno.pid && isAlive(holder)) {
-      throw new OutputFolderError(
-        `${where} is in use by process ${holder}, which is writing its outputs there; ` +
-          `wait for it, or choose another folder (remove ${lock} if that process is gone)`,
-      );
-    }
-    await Deno.remove(lock).catch(() => {}); // its process is gone
-  }
-  throw new OutputFolderError(`${where}: another run took the lock at the same moment`);
-}
-
-/** Whether process `pid` runs (on Linux, from /proc; elsewhere assumed so). */
-function isAlive(pid: number): boolean {
-  if (Deno.build.os !== "linux") return true;
+/**
+ * Takes the folder's lock: an advisory lock on `.lock` (which the system lets
+ * go of when its process ends, however it ends), with the holder's process id
+ * written in it for the message a second run gets.
+ */
+async function takeLock(lock: string, where: string): Promise<Deno.FsFile> {
+  let file: Deno.FsFile;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
+    file = await Deno.open(lock, { read: true, write: true, create: true });
+  } catch (error) {
+    throw explained(error, `${where}: cannot lock the folder`);
   }
+  if (!(await file.tryLock(true))) {
+    const holder = (await Deno.readTextFile(lock).catch(() => "")).trim() || "another process";
+    file.close();
+    throw new OutputFolderError(
+      `${where} is in use by process ${holder}, which is writing its outputs there; ` +
+        "wait for it to finish, or choose another folder",
+    );
+  }
+  await file.truncate(0);
+  await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+  return file;
 }
 
 /** Writes `files` into `dir` as one set (see the module doc); returns their paths. */

@@ -99,17 +99,30 @@ Deno.test("outputs: a folder that cannot be made or written is an error naming t
   });
 });
 
-Deno.test("outputs: a folder in use says which process holds it; a dead holder's lock is taken", async () => {
+Deno.test("outputs: a folder in use says which process holds it; the lock dies with its process", async () => {
   await inTempDir(async (dir) => {
-    await Deno.mkdir(`${dir}/out`);
-    // Process 1 always runs (init); a pid past pid_max never does.
-    await Deno.writeTextFile(`${dir}/out/.lock`, "1\n");
+    const mod = new URL("../../lib/train/outputs.ts", import.meta.url).href;
+    // Another run: it opens the folder, says so, and holds it until it is killed.
+    const holder = new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `await (await import("${mod}")).openOutputs("${dir}/out"); console.log("held");` +
+        "await new Promise(() => setInterval(() => {}, 1000));",
+      ],
+      stdout: "piped",
+    }).spawn();
+    const reader = holder.stdout.getReader();
+    await reader.read(); // "held"
     await assert.rejects(openOutputs(`${dir}/out`), {
       name: "OutputFolderError",
-      message: `--out ${dir}/out is in use by process 1, which is writing its outputs there; ` +
-        `wait for it, or choose another folder (remove ${dir}/out/.lock if that process is gone)`,
+      message: `--out ${dir}/out is in use by process ${holder.pid}, which is writing its ` +
+        "outputs there; wait for it to finish, or choose another folder",
     });
-    await Deno.writeTextFile(`${dir}/out/.lock`, "99999999\n");
+    // Killed, not released: the system lets go of its lock all the same.
+    holder.kill("SIGKILL");
+    await holder.status;
+    reader.releaseLock();
+    await holder.stdout.cancel();
     const outputs = await openOutputs(`${dir}/out`);
     assert.equal(Deno.readTextFileSync(`${dir}/out/.lock`), `${Deno.pid}\n`);
     await outputs.release();
