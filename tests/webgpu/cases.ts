@@ -243,5 +243,7 @@ export const NOT_OPS = new Set([
   "Generator",
   "getBackend",
   "setBackend",
+  "describeBackend", // says which backend runs; no values to compare
+  "toCpu", // moves a tensor between backends (select_backend.ts's example)
   "Tensor",
 ]);
