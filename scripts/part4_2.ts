@@ -12,7 +12,7 @@
 
 import { manualSeed } from "../lib/tensor/random.ts";
 import { NeuralNetwork } from "../lib/models/neural_network.ts";
-import { saveModelJson } from "../lib/io/model_json.ts";
+import { toModelJson } from "../lib/io/model_json.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { decisionBoundary } from "../lib/plot/decision_boundary.ts";
 import {
@@ -22,9 +22,10 @@ import {
   sharedFlags,
   useScriptBackend,
 } from "../lib/train/cli.ts";
-import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
+import { accuracy, metricsJson } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 import { onCpu } from "../lib/train/on_cpu.ts";
+import { openOutputs } from "../lib/train/outputs.ts";
 
 const { data, out, seed, dtype, backend, epochs, lr, hidden } = sharedFlags;
 const spec = scriptSpec({
@@ -36,53 +37,69 @@ const spec = scriptSpec({
 await runScript(spec, async (flags) => {
   const { dtype, epochs, out } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  const backendLine = await useScriptBackend(flags.backend, dtype);
-  const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
-  console.log(`Data: ${source}, ${X.shape[0]} samples`);
-  console.log(backendLine);
+  const outputs = await openOutputs(out); // made, writable and locked before the data
+  try {
+    const backendLine = await useScriptBackend(flags.backend, dtype);
+    const { X, y, source } = await loadMicrochips({
+      data: flags.data,
+      dtype,
+      offlineFallback: true,
+    });
+    console.log(`Data: ${source}, ${X.shape[0]} samples`);
+    console.log(backendLine);
 
-  manualSeed(flags.seed);
-  const net = new NeuralNetwork(2, flags.hidden, 1, { dtype });
-  const start = performance.now();
-  const losses = await net.train(X, y, { epochs, lr: flags.lr, progress: "Training" });
-  const seconds = (performance.now() - start) / 1000;
-  // Trained on the chosen backend; judged, plotted and saved on the CPU.
-  const { weights1, bias1, weights2, bias2, Xc, yc } = await onCpu({
-    ...net.weights(),
-    Xc: X,
-    yc: y,
-  });
-  const book = NeuralNetwork.fromWeights({ weights1, bias1, weights2, bias2 });
-  const acc = accuracy(book.predict(Xc), yc);
+    manualSeed(flags.seed);
+    const net = new NeuralNetwork(2, flags.hidden, 1, { dtype });
+    const start = performance.now();
+    const losses = await net.train(X, y, { epochs, lr: flags.lr, progress: "Training" });
+    const seconds = (performance.now() - start) / 1000;
+    // Trained on the chosen backend; judged, plotted and saved on the CPU.
+    const { weights1, bias1, weights2, bias2, Xc, yc } = await onCpu({
+      ...net.weights(),
+      Xc: X,
+      yc: y,
+    });
+    const book = NeuralNetwork.fromWeights({ weights1, bias1, weights2, bias2 });
+    const acc = accuracy(book.predict(Xc), yc);
 
-  await Deno.mkdir(out, { recursive: true });
-  await saveModelJson(book, `${out}/model.json`);
-  await linePlot({ y: losses, label: "training loss" }, {
-    title: "Training loss (Part4-2)",
-    xLabel: "Epoch",
-    yLabel: "Binary cross-entropy",
-  }).save(`${out}/loss.svg`);
-  const boundary = await decisionBoundary((grid) => book.predictProba(grid), Xc, yc, {
-    title: "Decision boundary (Part4-2)",
-    xLabel: "Microchip Test 1 (z-score)",
-    yLabel: "Microchip Test 2 (z-score)",
-    classNames: ["Not accepted", "Accepted"],
-  });
-  await boundary.save(`${out}/decision_boundary.svg`);
-  await writeMetrics(`${out}/metrics.json`, {
-    loss: losses,
-    accuracy: acc,
-    epochs,
-    seconds,
-    seed: flags.seed,
-    dtype,
-    data: source,
-  });
+    // Every output is made first, then the set replaces the last run's as a whole.
+    outputs.add("model.json", toModelJson(book));
+    outputs.add(
+      "loss.svg",
+      linePlot({ y: losses, label: "training loss" }, {
+        title: "Training loss (Part4-2)",
+        xLabel: "Epoch",
+        yLabel: "Binary cross-entropy",
+      }).svg,
+    );
+    const boundary = await decisionBoundary((grid) => book.predictProba(grid), Xc, yc, {
+      title: "Decision boundary (Part4-2)",
+      xLabel: "Microchip Test 1 (z-score)",
+      yLabel: "Microchip Test 2 (z-score)",
+      classNames: ["Not accepted", "Accepted"],
+    });
+    outputs.add("decision_boundary.svg", boundary.svg);
+    outputs.add(
+      "metrics.json",
+      metricsJson({
+        loss: losses,
+        accuracy: acc,
+        epochs,
+        seconds,
+        seed: flags.seed,
+        dtype,
+        data: source,
+      }),
+    );
+    await outputs.commit();
 
-  if (losses.length > 0) console.log(`Final loss: ${losses[losses.length - 1].toFixed(6)}`);
-  console.log(
-    `Trained ${epochs} epochs in ${seconds.toFixed(2)} s; wrote ${out}/model.json, ` +
-      `${out}/loss.svg, ${out}/decision_boundary.svg, ${out}/metrics.json`,
-  );
-  console.log(`Final Accuracy: ${(acc * 100).toFixed(2)}%`);
+    if (losses.length > 0) console.log(`Final loss: ${losses[losses.length - 1].toFixed(6)}`);
+    console.log(
+      `Trained ${epochs} epochs in ${seconds.toFixed(2)} s; wrote ${out}/model.json, ` +
+        `${out}/loss.svg, ${out}/decision_boundary.svg, ${out}/metrics.json`,
+    );
+    console.log(`Final Accuracy: ${(acc * 100).toFixed(2)}%`);
+  } finally {
+    await outputs.release();
+  }
 });

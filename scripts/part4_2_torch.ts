@@ -15,7 +15,7 @@ import { Sequential } from "../lib/nn/sequential.ts";
 import { BCELoss } from "../lib/nn/losses.ts";
 import { l2Penalty } from "../lib/nn/regularization.ts";
 import { SGD } from "../lib/optim/sgd.ts";
-import { loadSafetensors, saveSafetensors } from "../lib/io/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import {
   checkOutputFolder,
@@ -26,7 +26,8 @@ import {
 } from "../lib/train/cli.ts";
 import { fit } from "../lib/train/fit.ts";
 import { onCpu } from "../lib/train/on_cpu.ts";
-import { accuracy, writeMetrics } from "../lib/train/metrics.ts";
+import { openOutputs } from "../lib/train/outputs.ts";
+import { accuracy, metricsJson } from "../lib/train/metrics.ts";
 import { loadMicrochips } from "../lib/train/microchips.ts";
 
 const { data, out, seed, dtype, backend, epochs, lr, hidden } = sharedFlags;
@@ -59,64 +60,79 @@ function makeModel(hidden: number, dtype: "float32" | "float64"): Sequential {
 await runScript(spec, async (flags) => {
   const { dtype, epochs, out, lambda } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  const backendLine = await useScriptBackend(flags.backend, dtype);
-  const { X, y, source } = await loadMicrochips({ data: flags.data, dtype, offlineFallback: true });
-  console.log(`Data: ${source}, ${X.shape[0]} samples`);
-  console.log(backendLine);
+  const outputs = await openOutputs(out); // made, writable and locked before the data
+  try {
+    const backendLine = await useScriptBackend(flags.backend, dtype);
+    const { X, y, source } = await loadMicrochips({
+      data: flags.data,
+      dtype,
+      offlineFallback: true,
+    });
+    console.log(`Data: ${source}, ${X.shape[0]} samples`);
+    console.log(backendLine);
 
-  manualSeed(flags.seed);
-  const model = makeModel(flags.hidden, dtype);
-  const criterion = new BCELoss();
-  const optimizer = new SGD(model.parameters(), { lr: flags.lr });
-  const m = X.shape[0];
-  const start = performance.now();
-  // The one training loop: a diverging run stops there, naming the epoch, as in every script.
-  const { losses } = await fit({
-    epochs,
-    batches: () => [null],
-    batchesPerEpoch: 1,
-    progress: "Training",
-    interruptible: false,
-    step: () => {
-      optimizer.zeroGrad();
-      const loss = criterion.forward(model.forward(X), y).add(l2Penalty(model, lambda, m));
-      loss.backward();
-      optimizer.step();
-      return { loss: loss.detach() };
-    },
-  });
-  const seconds = (performance.now() - start) / 1000;
+    manualSeed(flags.seed);
+    const model = makeModel(flags.hidden, dtype);
+    const criterion = new BCELoss();
+    const optimizer = new SGD(model.parameters(), { lr: flags.lr });
+    const m = X.shape[0];
+    const start = performance.now();
+    // The one training loop: a diverging run stops there, naming the epoch, as in every script.
+    const { losses } = await fit({
+      epochs,
+      batches: () => [null],
+      batchesPerEpoch: 1,
+      progress: "Training",
+      interruptible: false,
+      step: () => {
+        optimizer.zeroGrad();
+        const loss = criterion.forward(model.forward(X), y).add(l2Penalty(model, lambda, m));
+        loss.backward();
+        optimizer.step();
+        return { loss: loss.detach() };
+      },
+    });
+    const seconds = (performance.now() - start) / 1000;
 
-  // Trained on the chosen backend; saved, reloaded and judged on the CPU.
-  const { Xc, yc, ...state } = await onCpu({ ...model.stateDict(), Xc: X, yc: y });
-  await Deno.mkdir(out, { recursive: true });
-  const path = `${out}/model.safetensors`;
-  await saveSafetensors(state, path);
-  // Load what was saved into a fresh model, as the book does with torch.load.
-  const reloaded = makeModel(flags.hidden, dtype);
-  reloaded.loadStateDict(await loadSafetensors(path));
-  reloaded.eval();
-  const acc = accuracy(reloaded.forward(Xc).gt(0.5), yc);
+    // Trained on the chosen backend; saved, reloaded and judged on the CPU.
+    const { Xc, yc, ...state } = await onCpu({ ...model.stateDict(), Xc: X, yc: y });
+    const path = `${out}/model.safetensors`;
+    const bytes = await encodeSafetensors(state);
+    // Load what is saved into a fresh model, as the book does with torch.load.
+    const reloaded = makeModel(flags.hidden, dtype);
+    reloaded.loadStateDict(decodeSafetensors(bytes, path).tensors);
+    reloaded.eval();
+    const acc = accuracy(reloaded.forward(Xc).gt(0.5), yc);
 
-  await linePlot({ y: losses, label: "BCE + L2" }, {
-    title: "Training loss (Part4-2, PyTorch way)",
-    xLabel: "Epoch",
-    yLabel: "Loss",
-  }).save(`${out}/loss_torch.svg`);
-  await writeMetrics(`${out}/metrics_torch.json`, {
-    loss: losses,
-    accuracy: acc,
-    epochs,
-    seconds,
-    seed: flags.seed,
-    dtype,
-    lambda,
-    data: source,
-  });
-  if (losses.length > 0) console.log(`Final loss: ${losses[losses.length - 1].toFixed(6)}`);
-  console.log(
-    `Trained ${epochs} epochs in ${seconds.toFixed(2)} s; wrote ${path} and loaded it ` +
-      `back; wrote ${out}/loss_torch.svg, ${out}/metrics_torch.json`,
-  );
-  console.log(`Final Accuracy: ${(acc * 100).toFixed(2)}%`);
+    // Every output is made first, then the set replaces the last run's as a whole.
+    outputs.add("model.safetensors", bytes);
+    const plot = linePlot({ y: losses, label: "BCE + L2" }, {
+      title: "Training loss (Part4-2, PyTorch way)",
+      xLabel: "Epoch",
+      yLabel: "Loss",
+    });
+    outputs.add("loss_torch.svg", plot.svg);
+    outputs.add(
+      "metrics_torch.json",
+      metricsJson({
+        loss: losses,
+        accuracy: acc,
+        epochs,
+        seconds,
+        seed: flags.seed,
+        dtype,
+        lambda,
+        data: source,
+      }),
+    );
+    await outputs.commit();
+    if (losses.length > 0) console.log(`Final loss: ${losses[losses.length - 1].toFixed(6)}`);
+    console.log(
+      `Trained ${epochs} epochs in ${seconds.toFixed(2)} s; wrote ${path} and loaded it ` +
+        `back; wrote ${out}/loss_torch.svg, ${out}/metrics_torch.json`,
+    );
+    console.log(`Final Accuracy: ${(acc * 100).toFixed(2)}%`);
+  } finally {
+    await outputs.release();
+  }
 });

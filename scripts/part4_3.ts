@@ -34,8 +34,8 @@ import { CrossEntropyLoss } from "../lib/nn/losses.ts";
 import { SGD } from "../lib/optim/sgd.ts";
 import { Adam } from "../lib/optim/adam.ts";
 import { ExponentialLR } from "../lib/optim/schedulers.ts";
-import { saveModelJson } from "../lib/io/model_json.ts";
-import { saveSafetensors } from "../lib/io/safetensors.ts";
+import { toModelJson } from "../lib/io/model_json.ts";
+import { encodeSafetensors } from "../lib/io/safetensors.ts";
 import { linePlot } from "../lib/plot/line.ts";
 import { heatmap } from "../lib/plot/heatmap.ts";
 import {
@@ -47,7 +47,8 @@ import {
 } from "../lib/train/cli.ts";
 import { fit } from "../lib/train/fit.ts";
 import { onCpu } from "../lib/train/on_cpu.ts";
-import { confusionMatrix, writeMetrics } from "../lib/train/metrics.ts";
+import { openOutputs } from "../lib/train/outputs.ts";
+import { confusionMatrix, metricsJson } from "../lib/train/metrics.ts";
 
 /** What each recipe runs when a flag does not say otherwise; the help text reads them from here. */
 const RECIPES = {
@@ -91,7 +92,7 @@ const spec = scriptSpec({
       choices: ["book", "torch"],
       help: "the book's hand-written network, or nn.Sequential with autograd",
     },
-    epochs: { type: "integer", min: 0, help: "epochs", defaultText: byRecipe("epochs") },
+    epochs: { type: "integer", min: 1, help: "epochs", defaultText: byRecipe("epochs") },
     lr: {
       type: "number",
       min: 0,
@@ -121,8 +122,8 @@ interface Trainer {
   predict(X: Tensor): Tensor;
   /** The optimiser, when the recipe uses one (the fast recipe's rate decays through it). */
   optimizer: Adam | SGD | null;
-  /** Saves the trained model under `out`; returns the file's path. */
-  save(out: string): Promise<string>;
+  /** The trained model's file: its name and contents (read on whichever backend trained it). */
+  saved(): Promise<[name: string, contents: string | Uint8Array]>;
 }
 
 /** The book's hand-written network, updated by its own backward (SGD) or by an optimiser. */
@@ -145,14 +146,10 @@ function bookTrainer(net: SoftmaxNetwork, optimizer: Adam | null, lr: number): T
       return { loss, right };
     },
     predict: (X) => net.predict(X),
-    save: async (out) => {
-      // Read from whichever backend trained it, written from the CPU.
-      await saveModelJson(
-        SoftmaxNetwork.fromWeights(await onCpu(net.weights())),
-        `${out}/model.json`,
-      );
-      return `${out}/model.json`;
-    },
+    saved: async () => [
+      "model.json",
+      toModelJson(SoftmaxNetwork.fromWeights(await onCpu(net.weights()))),
+    ],
   };
 }
 
@@ -170,10 +167,8 @@ function torchTrainer(model: Sequential, optimizer: Adam | SGD): Trainer {
       return { loss: loss.detach(), right: logits.detach().argmax(1).eq(labels).sum() };
     },
     predict: (X) => noGrad(() => model.forward(X).argmax(1)),
-    save: async (out) => {
-      await saveSafetensors(await onCpu(model.stateDict()), `${out}/model.safetensors`);
-      return `${out}/model.safetensors`;
-    },
+    saved:
+      async () => ["model.safetensors", await encodeSafetensors(await onCpu(model.stateDict()))],
   };
 }
 
@@ -209,142 +204,156 @@ await runScript(spec, async (flags) => {
   const batchSize = flags["batch-size"];
   const { out, seed } = flags;
   checkOutputFolder(out); // before the data and the training, not after
-  const backendLine = await useScriptBackend(flags.backend, dtype);
+  const outputs = await openOutputs(out); // made, writable and locked before the data
+  try {
+    const backendLine = await useScriptBackend(flags.backend, dtype);
 
-  const load = flags.dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
-  const source = flags.data === undefined ? {} : { url: flags.data };
-  let train = await load({ split: "train", dtype, ...source });
-  const test = await load({ split: "test", dtype, ...source });
-  console.log(`Training data: ${dataSource(train)}`);
-  console.log(`Test data: ${dataSource(test)}`);
-  if (flags["train-size"] !== undefined) {
-    train = train.slice(0, Math.min(train.count, flags["train-size"]));
-  }
-  console.log(
-    `${flags.dataset}: ${train.count} training and ${test.count} test images; ` +
-      `recipe ${flags.recipe}, model ${flags.model}, ${dtype}, ${epochs} epochs, lr ${lr}` +
-      (fast ? `, batches of ${batchSize}` : ", full batch"),
-  );
-  console.log(backendLine);
-
-  // The initial weights: the book's draws (unscaled randn) or He's, weights1 first.
-  manualSeed(seed);
-  const net = new SoftmaxNetwork(784, 128, 10, { dtype, init: fast ? "he" : "book" });
-  let trainer: Trainer;
-  if (flags.model === "book") {
-    const optimizer = fast
-      ? new Adam([net.weights1, net.bias1, net.weights2, net.bias2], { lr })
-      : null;
-    trainer = bookTrainer(net, optimizer, lr);
-  } else {
-    // The same architecture and the same initial weights, as layers (weights stored [out, in]).
-    const [l1, l2] = [new Linear(784, 128, { dtype }), new Linear(128, 10, { dtype })];
-    const model = new Sequential(l1, new ReLU(), l2);
-    noGrad(() => {
-      l1.weight.assign(net.weights1.T);
-      l1.bias!.assign(net.bias1.reshape([128]));
-      l2.weight.assign(net.weights2.T);
-      l2.bias!.assign(net.bias2.reshape([10]));
-    });
-    const params = model.parameters();
-    trainer = torchTrainer(model, fast ? new Adam(params, { lr }) : new SGD(params, { lr }));
-  }
-
-  const metrics = {
-    loss: [] as number[],
-    trainAccuracy: [] as number[],
-    testAccuracy: [] as number[],
-    secondsPerEpoch: [] as number[],
-  };
-  const generator = new Generator(seed);
-  // The book's recipe takes all images in every epoch: convert them to floats once.
-  const fullBatch = fast
-    ? null
-    : { X: train.images(undefined, { dtype }), y: train.labelTensor(), indices: null };
-  const total = fast ? batchCount(train.count, { batchSize }) : 1;
-  const optimizer = trainer.optimizer;
-  type EpochBatch = { X: Tensor; y: Tensor; indices: Int32Array | null };
-  const result = await fit<EpochBatch>({
-    epochs,
-    batches: () => fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!],
-    batchesPerEpoch: total,
-    // The fast recipe's rate falls by the same factor every epoch, to lr/10 at the end.
-    scheduler: fast && optimizer !== null
-      ? new ExponentialLR(optimizer, { gamma: decay })
-      : undefined,
-    readEvery: 1, // a line per epoch, as the book prints
-    // Numbered as the lines printed below (and the divergence error): from 0, as the book does.
-    progress: (epoch) => `Epoch ${epoch} (of 0-${epochs - 1})`,
-    step: ({ X, y, indices }) => {
-      const { loss, right } = trainer.step(
-        X,
-        y,
-        () => train.oneHot(indices ?? undefined, { dtype }),
-      );
-      return { loss, size: X.shape[0], counts: { right } };
-    },
-    onEpochEnd: async (log) => {
-      const trainAccuracy = log.right / log.samples;
-      const testAccuracy = accuracyOf(await predictAll(trainer, test, dtype), test.labels);
-      metrics.loss.push(log.loss);
-      metrics.trainAccuracy.push(trainAccuracy);
-      metrics.testAccuracy.push(testAccuracy);
-      metrics.secondsPerEpoch.push(log.seconds);
-      if (fast) {
-        console.log(
-          `Epoch ${log.epoch}, Loss: ${log.loss.toFixed(4)}, train accuracy ` +
-            `${trainAccuracy.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}, ${
-              log.seconds.toFixed(1)
-            } s`,
-        );
-      } else {
-        console.log(`Epoch ${log.epoch}, Loss: ${log.loss}`);
-      }
-    },
-  });
-  if (result.stopped?.reason === "signal") {
-    const { epoch, batch, signal } = result.stopped;
-    console.error(
-      `Stopped by ${signal === "SIGINT" ? "Ctrl-C" : signal} in epoch ${epoch} after batch ` +
-        `${batch} of ${total}; nothing was saved (the files in ${out} are as they were).`,
+    const load = flags.dataset === "mnist" ? datasets.mnist : datasets.fashionMnist;
+    const source = flags.data === undefined ? {} : { url: flags.data };
+    let train = await load({ split: "train", dtype, ...source });
+    const test = await load({ split: "test", dtype, ...source });
+    console.log(`Training data: ${dataSource(train)}`);
+    console.log(`Test data: ${dataSource(test)}`);
+    if (flags["train-size"] !== undefined) {
+      train = train.slice(0, Math.min(train.count, flags["train-size"]));
+    }
+    console.log(
+      `${flags.dataset}: ${train.count} training and ${test.count} test images; ` +
+        `recipe ${flags.recipe}, model ${flags.model}, ${dtype}, ${epochs} epochs, lr ${lr}` +
+        (fast ? `, batches of ${batchSize}` : ", full batch"),
     );
-    Deno.exit(130);
+    console.log(backendLine);
+
+    // The initial weights: the book's draws (unscaled randn) or He's, weights1 first.
+    manualSeed(seed);
+    const net = new SoftmaxNetwork(784, 128, 10, { dtype, init: fast ? "he" : "book" });
+    let trainer: Trainer;
+    if (flags.model === "book") {
+      const optimizer = fast
+        ? new Adam([net.weights1, net.bias1, net.weights2, net.bias2], { lr })
+        : null;
+      trainer = bookTrainer(net, optimizer, lr);
+    } else {
+      // The same architecture and the same initial weights, as layers (weights stored [out, in]).
+      const [l1, l2] = [new Linear(784, 128, { dtype }), new Linear(128, 10, { dtype })];
+      const model = new Sequential(l1, new ReLU(), l2);
+      noGrad(() => {
+        l1.weight.assign(net.weights1.T);
+        l1.bias!.assign(net.bias1.reshape([128]));
+        l2.weight.assign(net.weights2.T);
+        l2.bias!.assign(net.bias2.reshape([10]));
+      });
+      const params = model.parameters();
+      trainer = torchTrainer(model, fast ? new Adam(params, { lr }) : new SGD(params, { lr }));
+    }
+
+    const metrics = {
+      loss: [] as number[],
+      trainAccuracy: [] as number[],
+      testAccuracy: [] as number[],
+      secondsPerEpoch: [] as number[],
+    };
+    const generator = new Generator(seed);
+    // The book's recipe takes all images in every epoch: convert them to floats once.
+    const fullBatch = fast
+      ? null
+      : { X: train.images(undefined, { dtype }), y: train.labelTensor(), indices: null };
+    const total = fast ? batchCount(train.count, { batchSize }) : 1;
+    const optimizer = trainer.optimizer;
+    type EpochBatch = { X: Tensor; y: Tensor; indices: Int32Array | null };
+    const result = await fit<EpochBatch>({
+      epochs,
+      batches: () => fast ? batches(train, { batchSize, shuffle: true, generator }) : [fullBatch!],
+      batchesPerEpoch: total,
+      // The fast recipe's rate falls by the same factor every epoch, to lr/10 at the end.
+      scheduler: fast && optimizer !== null
+        ? new ExponentialLR(optimizer, { gamma: decay })
+        : undefined,
+      readEvery: 1, // a line per epoch, as the book prints
+      // Numbered as the lines printed below (and the divergence error): from 0, as the book does.
+      progress: (epoch) => `Epoch ${epoch} (of 0-${epochs - 1})`,
+      step: ({ X, y, indices }) => {
+        const { loss, right } = trainer.step(
+          X,
+          y,
+          () => train.oneHot(indices ?? undefined, { dtype }),
+        );
+        return { loss, size: X.shape[0], counts: { right } };
+      },
+      onEpochEnd: async (log) => {
+        const trainAccuracy = log.right / log.samples;
+        const testAccuracy = accuracyOf(await predictAll(trainer, test, dtype), test.labels);
+        metrics.loss.push(log.loss);
+        metrics.trainAccuracy.push(trainAccuracy);
+        metrics.testAccuracy.push(testAccuracy);
+        metrics.secondsPerEpoch.push(log.seconds);
+        if (fast) {
+          console.log(
+            `Epoch ${log.epoch}, Loss: ${log.loss.toFixed(4)}, train accuracy ` +
+              `${trainAccuracy.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}, ${
+                log.seconds.toFixed(1)
+              } s`,
+          );
+        } else {
+          console.log(`Epoch ${log.epoch}, Loss: ${log.loss}`);
+        }
+      },
+    });
+    if (result.stopped?.reason === "signal") {
+      const { epoch, batch, signal } = result.stopped;
+      console.error(
+        `Stopped by ${signal === "SIGINT" ? "Ctrl-C" : signal} in epoch ${epoch} after batch ` +
+          `${batch} of ${total}; nothing was saved (the files in ${out} are as they were).`,
+      );
+      await outputs.release();
+      Deno.exit(130);
+    }
+
+    const trainPredicted = await predictAll(trainer, train, dtype);
+    const testPredicted = await predictAll(trainer, test, dtype);
+    const trainAccuracy = accuracyOf(trainPredicted, train.labels);
+    const testAccuracy = accuracyOf(testPredicted, test.labels);
+
+    // Every output is made first, then the set replaces the last run's as a whole.
+    const [modelName, modelFile] = await trainer.saved();
+    outputs.add(modelName, modelFile);
+    const lossPlot = linePlot({ y: metrics.loss, label: "training loss" }, {
+      title: `Training loss (Part4-3, ${flags.recipe} recipe)`,
+      xLabel: "Epoch",
+      yLabel: "Cross-entropy",
+    });
+    outputs.add("loss.svg", lossPlot.svg);
+    const confusion = heatmap(confusionMatrix(testPredicted, test.labels, 10), {
+      title: `Confusion matrix, ${flags.dataset} test set`,
+      rowLabels: test.classNames,
+      colLabels: test.classNames,
+      xLabel: "Predicted",
+      yLabel: "True",
+      annotate: true,
+    });
+    outputs.add("confusion.svg", confusion.svg);
+    outputs.add(
+      "metrics.json",
+      metricsJson({
+        ...metrics,
+        accuracy: testAccuracy,
+        epochs,
+        seconds: metrics.secondsPerEpoch.reduce((a, b) => a + b, 0),
+        finalTrainAccuracy: trainAccuracy,
+        finalTestAccuracy: testAccuracy,
+        dataset: flags.dataset,
+        recipe: flags.recipe,
+        model: flags.model,
+        dtype,
+        seed,
+      }),
+    );
+    await outputs.commit();
+    const modelPath = `${out}/${modelName}`;
+    console.log(`Wrote ${modelPath}, ${out}/loss.svg, ${out}/confusion.svg, ${out}/metrics.json`);
+    console.log(`Train Accuracy: ${trainAccuracy.toFixed(4)}`);
+    console.log(`Test Accuracy: ${testAccuracy.toFixed(4)}`);
+  } finally {
+    await outputs.release();
   }
-
-  const trainPredicted = await predictAll(trainer, train, dtype);
-  const testPredicted = await predictAll(trainer, test, dtype);
-  const trainAccuracy = accuracyOf(trainPredicted, train.labels);
-  const testAccuracy = accuracyOf(testPredicted, test.labels);
-
-  await Deno.mkdir(out, { recursive: true });
-  const modelPath = await trainer.save(out);
-  await linePlot({ y: metrics.loss, label: "training loss" }, {
-    title: `Training loss (Part4-3, ${flags.recipe} recipe)`,
-    xLabel: "Epoch",
-    yLabel: "Cross-entropy",
-  }).save(`${out}/loss.svg`);
-  await heatmap(confusionMatrix(testPredicted, test.labels, 10), {
-    title: `Confusion matrix, ${flags.dataset} test set`,
-    rowLabels: test.classNames,
-    colLabels: test.classNames,
-    xLabel: "Predicted",
-    yLabel: "True",
-    annotate: true,
-  }).save(`${out}/confusion.svg`);
-  await writeMetrics(`${out}/metrics.json`, {
-    ...metrics,
-    accuracy: testAccuracy,
-    epochs,
-    seconds: metrics.secondsPerEpoch.reduce((a, b) => a + b, 0),
-    finalTrainAccuracy: trainAccuracy,
-    finalTestAccuracy: testAccuracy,
-    dataset: flags.dataset,
-    recipe: flags.recipe,
-    model: flags.model,
-    dtype,
-    seed,
-  });
-  console.log(`Wrote ${modelPath}, ${out}/loss.svg, ${out}/confusion.svg, ${out}/metrics.json`);
-  console.log(`Train Accuracy: ${trainAccuracy.toFixed(4)}`);
-  console.log(`Test Accuracy: ${testAccuracy.toFixed(4)}`);
 });

@@ -132,7 +132,7 @@ export const sharedFlags = {
     choices: ["cpu", "webgpu", "auto"],
     help: "where tensors live (the scripts run on the CPU for now)",
   },
-  epochs: { type: "integer", default: 5000, min: 0, help: "full-batch training epochs" },
+  epochs: { type: "integer", default: 5000, min: 1, help: "full-batch training epochs" },
   lr: { type: "number", default: 0.5, min: 0, exclusiveMin: true, help: "the learning rate" },
   hidden: { type: "integer", default: 10, min: 1, help: "neurons in the hidden layer" },
 } as const satisfies Record<string, FlagSpec>;

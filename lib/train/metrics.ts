@@ -67,7 +67,24 @@ export interface Metrics {
  * ```
  */
 export async function writeMetrics(path: string, metrics: Metrics): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(metrics, null, 1) + "\n");
+  await writeFileAtomic(path, metricsJson(metrics));
+}
+
+/**
+ * The text of a `metrics.json`, for a script that saves its outputs as one set.
+ *
+ * Chapter: Part4-1 to Part4-3 (accuracy, the confusion matrix).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { metricsJson } from "@handson/nn";
+ * const text = metricsJson({ loss: [0.5], accuracy: 1, epochs: 1, seconds: 0 });
+ * assert.equal(JSON.parse(text).accuracy, 1);
+ * ```
+ */
+export function metricsJson(metrics: Metrics): string {
+  return JSON.stringify(metrics, null, 1) + "\n";
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 
-export { accuracy, confusionMatrix, type Metrics, writeMetrics } from "./metrics.ts";
+export { accuracy, confusionMatrix, type Metrics, metricsJson, writeMetrics } from "./metrics.ts";
 export { type EpochProgress, epochProgress, formatEpochProgress } from "./progress.ts";
 export { loadMicrochips, type Microchips, type MicrochipsOptions } from "./microchips.ts";
 export { checkFinite } from "./finite.ts";

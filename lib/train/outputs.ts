@@ -64,6 +64,7 @@ export async function openOutputs(dir: string, flag = "--out"): Promise<Outputs>
   if (info !== null && !info.isDirectory) {
     throw new OutputFolderError(`${where}: expected a folder, found a file`);
   }
+  const created = info === null;
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (error) {
@@ -100,6 +101,8 @@ export async function openOutputs(dir: string, flag = "--out"): Promise<Outputs>
       released = true;
       await Deno.remove(lock).catch(() => {});
       lockFile.close(); // lets go of the lock
+      // A run that saved nothing leaves no trace, not even the folder it made.
+      if (created) await Deno.remove(dir).catch(() => {});
     },
   };
 }

@@ -69,7 +69,7 @@ function script(name: string, file: string, args: string[], ...names: string[]):
 }
 
 const cases: HostileCase[] = [
-  flags(["--epochs", "-1"], "--epochs", "expected an integer at least 0, found -1"),
+  flags(["--epochs", "-1"], "--epochs", "expected an integer at least 1, found -1"),
   flags(["--epochs", "1.5"], "--epochs", 'expected an integer, found "1.5"'),
   flags(["--epochs", "0x10"], "--epochs", 'expected an integer, found "0x10"'),
   flags(["--epochs", "1e20"], "--epochs", 'expected an integer, found "1e20"'),

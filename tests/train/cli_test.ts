@@ -61,10 +61,19 @@ Deno.test("cli: parsed flags are typed by the spec, with defaults", () => {
 });
 
 Deno.test("cli: values are converted and checked, negative numbers included", () => {
-  assert.deepEqual(parseFlags(spec, ["--epochs", "-0"])!.epochs, -0);
+  // "-0" is read as the value of --epochs, not as a flag.
+  assert.throws(
+    () => parseFlags(spec, ["--epochs", "-0"]),
+    new UsageError("--epochs: expected an integer at least 1, found -0"),
+  );
   assert.throws(
     () => parseFlags(spec, ["--epochs", "-3"]),
-    new UsageError("--epochs: expected an integer at least 0, found -3"),
+    new UsageError("--epochs: expected an integer at least 1, found -3"),
+  );
+  // Zero epochs would train nothing and replace the outputs with empty ones: refused.
+  assert.throws(
+    () => parseFlags(spec, ["--epochs", "0"]),
+    new UsageError("--epochs: expected an integer at least 1, found 0"),
   );
   assert.throws(
     () => parseFlags(spec, ["--recipe", "slow"]),
