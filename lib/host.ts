@@ -74,6 +74,48 @@ export function stderrIsTerminal(): boolean {
 const encoder = new TextEncoder();
 
 /**
+ * A line of progress that redraws itself in place (`\r`, then the text, then
+ * "clear to the end of the line"), at most every 100 ms, and ends with a newline
+ * when done. The one copy behind the download bar and the training bar.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statusLine } from "./host.ts";
+ * let out = "";
+ * const line = statusLine((text) => out += text);
+ * line.update("1/2");
+ * line.update("2/2"); // within 100 ms of the last draw: kept, drawn by done()
+ * line.done();
+ * assert.equal(out, "\r1/2\x1b[K\r2/2\x1b[K\n");
+ * ```
+ */
+export function statusLine(write: (text: string) => void = writeStderr): {
+  update(text: string): void;
+  done(): void;
+} {
+  let last = -Infinity, text = "", drawn = "";
+  const draw = () => {
+    write(`\r${text}\x1b[K`);
+    drawn = text;
+  };
+  return {
+    update(next: string): void {
+      text = next;
+      const now = performance.now();
+      if (now - last >= 100) {
+        last = now;
+        draw();
+      }
+    },
+    done(): void {
+      if (drawn !== text || last === -Infinity) draw();
+      write("\n");
+    },
+  };
+}
+
+/**
  * Writes `text` to standard error, all of it (to the console outside Deno).
  *
  * @example

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { statusLine } from "../host.ts";
+
 /** A byte count for people: `512 B`, `48.3 kB`, `9.9 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1e3) return `${bytes} B`;
@@ -65,8 +67,8 @@ export interface Progress {
  * bar.update(40);
  * bar.update(100); // within 100 ms of the first draw: not drawn yet
  * bar.done();
- * assert.equal(out, "\rx [############------------------]  40% 40/100 B" +
- *   "\rx [##############################] 100% 100/100 B\n");
+ * assert.equal(out, "\rx [############------------------]  40% 40/100 B\x1b[K" +
+ *   "\rx [##############################] 100% 100/100 B\x1b[K\n");
  * ```
  */
 export function progressBar(
@@ -74,20 +76,16 @@ export function progressBar(
   total: number | undefined,
   write: (text: string) => void,
 ): Progress {
-  let last = -Infinity, received = 0;
-  const draw = () => write(`\r${formatProgress(label, received, total)}`);
+  const line = statusLine(write);
+  let received = 0;
   return {
     update(n: number): void {
       received = n;
-      const now = Date.now();
-      if (now - last >= 100) {
-        last = now;
-        draw();
-      }
+      line.update(formatProgress(label, received, total));
     },
     done(): void {
-      draw();
-      write("\n");
+      line.update(formatProgress(label, received, total));
+      line.done();
     },
   };
 }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { statusLine, stderrIsTerminal } from "../host.ts";
+
 /**
  * A running progress bar.
  *
@@ -60,24 +62,17 @@ export function formatEpochProgress(
  * ```
  */
 export function epochProgress(label: string, total: number): EpochProgress {
-  const enabled = Deno.stderr.isTerminal();
-  const encoder = new TextEncoder();
-  let last = -Infinity, line = "";
-  const draw = () => Deno.stderr.writeSync(encoder.encode(`\r${line}\x1b[K`));
+  if (!stderrIsTerminal()) return { update() {}, finish() {} };
+  const line = statusLine();
+  let latest = formatEpochProgress(label, 0, total);
   return {
     update(done: number, status = ""): void {
-      if (!enabled) return;
-      line = formatEpochProgress(label, done, total, status);
-      const now = performance.now();
-      if (now - last >= 100) {
-        last = now;
-        draw();
-      }
+      latest = formatEpochProgress(label, done, total, status);
+      line.update(latest);
     },
     finish(): void {
-      if (!enabled) return;
-      draw();
-      Deno.stderr.writeSync(encoder.encode("\n"));
+      line.update(latest);
+      line.done();
     },
   };
 }
