@@ -5,6 +5,13 @@
  * backend's:
  *
  *     deno run --allow-read --allow-env bench/gpu.ts [--all] [--epochs N]
+ *     NN_DATA_DIR=/path/to/data deno run -A bench/gpu.ts --exercises
+ *
+ * `--exercises` also times the exercise scripts themselves, each run as a
+ * reader runs it (`--backend cpu`, then `--backend webgpu`, float32): Part4-2
+ * (5000 epochs), and Part4-3's book recipe (full batch) and fast recipe on
+ * Fashion-MNIST (2 epochs each), as seconds in all or per epoch from the
+ * metrics.json each writes.
  *
  * The images come from NN_DATA_DIR (mnist/ or fashion-mnist/ train files),
  * else random images of MNIST's shape are used (the time per epoch is the
@@ -153,3 +160,65 @@ for (const name of ["cpu", "webgpu"] as const) {
   }
 }
 await nn.setBackend("cpu");
+
+if (args.includes("--exercises")) await timeExercises();
+
+/** The exercise scripts on the CPU and on WebGPU, timed from their own metrics.json. */
+async function timeExercises(): Promise<void> {
+  const dataDir = Deno.env.get("NN_DATA_DIR");
+  if (!dataDir) {
+    console.error("--exercises times the scripts on the full data: set NN_DATA_DIR");
+    Deno.exit(2);
+  }
+  const root = new URL("../", import.meta.url);
+  const runs: [string, string, string[], (m: Record<string, unknown>) => string][] = [
+    [
+      "Part4-2 (5000 epochs)",
+      "scripts/part4_2.ts",
+      [],
+      (m) => `${(m.seconds as number).toFixed(2)} s`,
+    ],
+    ...(["book", "fast"] as const).map((recipe) =>
+      [
+        `Part4-3 ${recipe} recipe, Fashion-MNIST`,
+        "scripts/part4_3.ts",
+        ["--recipe", recipe, "--dataset", "fashion-mnist", "--epochs", "2"],
+        (m: Record<string, unknown>) =>
+          `${Math.min(...(m.secondsPerEpoch as number[])).toFixed(2)} s/epoch`,
+      ] as [string, string, string[], (m: Record<string, unknown>) => string]
+    ),
+  ];
+  console.log("\nexercise                                backend   time");
+  for (const [label, script, extra, figure] of runs) {
+    for (const backend of ["cpu", "webgpu"]) {
+      const out = await Deno.makeTempDir();
+      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          script,
+          ...extra,
+          "--dtype",
+          "float32",
+          "--backend",
+          backend,
+          "--out",
+          out,
+        ],
+        cwd: root.pathname,
+        env: { NN_DATA_DIR: dataDir },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const metrics = code === 0
+        ? JSON.parse(await Deno.readTextFile(`${out}/metrics.json`))
+        : null;
+      console.log(
+        `${label.padEnd(40)}${backend.padEnd(10)}${
+          metrics ? figure(metrics) : `failed: ${new TextDecoder().decode(stderr).trim()}`
+        }`,
+      );
+      await Deno.remove(out, { recursive: true });
+    }
+  }
+}
