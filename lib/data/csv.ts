@@ -128,7 +128,9 @@ function countLineBreaks(text: string): number {
   return count;
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Written so that a run of digits can be matched one way only: `\d+\.?\d*` split
+// 400,000 digits followed by a letter in every possible place (a minute of backtracking).
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Record<string, number> = {
   "nan": NaN,
   "+nan": NaN,
@@ -223,7 +225,13 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
     rows.push(record.fields.map((cell, j) => {
       const value = parseNumber(cell);
       if (value === undefined || (options.finite && !Number.isFinite(value))) {
-        const found = cell.trim() === "" ? "an empty cell" : JSON.stringify(cell.trim());
+        const text = cell.trim();
+        // Quoted up to 40 characters: a cell can be megabytes long, an error line should not be.
+        const found = text === ""
+          ? "an empty cell"
+          : text.length > 40
+          ? `${JSON.stringify(text.slice(0, 40))}… (${text.length} characters)`
+          : JSON.stringify(text);
         throw new DataFormatError(
           `${source}, line ${record.line}, column ${j + 1} (${JSON.stringify(names![j])}): ` +
             `expected a ${value === undefined ? "" : "finite "}number, found ${found}`,

@@ -33,6 +33,16 @@ const microchips = (dir: string) =>
 
 const cases: HostileCase[] = [
   {
+    name: "400,000 digits then a letter (read in linear time; the message quotes 40 characters)",
+    files: { "chips.txt": `1,2,0\n${"7".repeat(400_000)}x,2,1\n` },
+    run: (dir) => readCsv(`${dir}/chips.txt`),
+    error: DataFormatError,
+    names: [
+      '$DIR/chips.txt, line 2, column 1 ("0"): expected a number',
+      `found "${"7".repeat(40)}"… (400001 characters)`,
+    ],
+  },
+  {
     name: "a NUL byte inside a number",
     files: { "in.csv": "0.051267,0.69956,1\n0.1\u00002,0.5,0\n" },
     run: read,
