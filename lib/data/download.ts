@@ -206,7 +206,7 @@ export async function locate(
         await removeEmptyFolders(dest, root);
         throw e;
       }
-      failures.push(`${source.url}: ${e.message}`);
+      failures.push(`${withoutPassword(source.url)}: ${e.message}`);
       lastError = e;
     }
   }
@@ -245,9 +245,9 @@ export function describeLocated(located: Located): string {
     case "cache":
       return url === undefined
         ? `${path} (from the cache)`
-        : `${path} (from the cache, downloaded earlier from ${url})`;
+        : `${path} (from the cache, downloaded earlier from ${withoutPassword(url)})`;
     case "url":
-      return `${path} (downloaded from ${url})`;
+      return `${path} (downloaded from ${withoutPassword(url)})`;
   }
 }
 
@@ -593,4 +593,28 @@ function asFailure(e: unknown, timeoutMs: number | undefined): unknown {
 function isStreamError(e: unknown): boolean {
   return e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.UnexpectedEof ||
     e instanceof Deno.errors.Interrupted || e instanceof Deno.errors.BrokenPipe;
+}
+
+/**
+ * `url` as it may be shown: a password in it (`https://user:secret@host/…`)
+ * becomes `***`, so that messages and logs do not carry it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutPassword } from "./download.ts";
+ * assert.equal(withoutPassword("https://ada:s3cret@example.com/x.csv"), "https://ada:***@example.com/x.csv");
+ * assert.equal(withoutPassword("https://example.com/x.csv"), "https://example.com/x.csv");
+ * ```
+ */
+export function withoutPassword(url: string | URL | undefined): string {
+  if (url === undefined) return "";
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === "") return String(url);
+    parsed.password = "***";
+    return parsed.href;
+  } catch {
+    return String(url);
+  }
 }

@@ -324,3 +324,17 @@ Deno.test("readBytes and readText go through the cache", async () => {
     })
   );
 });
+
+Deno.test("download: a URL's password never shows in a message", async () => {
+  await withTempDir(async (cache) => {
+    await withServer({}, async (server) => {
+      const url = server.base.replace("http://", "http://ada:s3cret@") + "/nothing.txt";
+      const error = await download(url, { cacheDir: cache, dataDir: null, retries: 0 }).catch((e) =>
+        e
+      );
+      assert(error instanceof DownloadError, String(error));
+      assert(!error.message.includes("s3cret"), error.message);
+      assert(error.message.includes("http://ada:***@127.0.0.1"), error.message);
+    });
+  });
+});
