@@ -142,14 +142,38 @@ export function tensor(
     const same = known && dtype === dtypeOf(data);
     // A copy either way: the tensor must not change when the caller's array does.
     const typed = same ? (data as TypedArray).slice() : allocArray(dtype, data.length);
-    if (!same) typed.set(data);
+    if (!same && dtype === "int32") checkInt32(data as ArrayLike<number>);
+    if (!same) typed.set(data as ArrayLike<number>);
     return withShape(typed, [data.length], options);
   }
   const dtype = checkDType(options.dtype ?? "float32", "tensor");
   const shape = nestedShape(data as NestedInput);
-  const out = allocArray(dtype, sizeOf(shape));
+  // int32 values are read as doubles first: an Int32Array would wrap 2^31 or 1e20 silently.
+  const out = allocArray(dtype === "int32" ? "float64" : dtype, sizeOf(shape));
   flattenInto(data as NestedInput, shape, out, [], { i: 0 });
-  return withShape(out, shape, options);
+  if (dtype !== "int32") return withShape(out, shape, options);
+  checkInt32(out);
+  const ints = allocArray("int32", out.length);
+  ints.set(out);
+  return withShape(ints, shape, options);
+}
+
+/**
+ * Throws a RangeError naming the first value int32 cannot hold: NaN, an
+ * infinity, or a number out of its range (an Int32Array would wrap 2^31 to
+ * -2^31 and make NaN 0 without a word). Fractions are truncated toward zero,
+ * as NumPy and PyTorch convert them.
+ */
+function checkInt32(values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i], t = Math.trunc(v);
+    if (!(t >= -2147483648 && t <= 2147483647)) {
+      throw new RangeError(
+        `tensor: expected int32 values (from -2147483648 to 2147483647; fractions are ` +
+          `truncated), found ${v} at index ${i}`,
+      );
+    }
+  }
 }
 
 /** Makes a tensor of `data`, in `options.shape` when one is given (same number of elements). */

@@ -172,3 +172,25 @@ const cases: HostileCase[] = [
 ];
 
 hostileTests("api", cases);
+
+Deno.test("hostile api: values int32 cannot hold are a RangeError naming the index; fractions truncate", () => {
+  for (
+    const [values, bad, at] of [[[1, 2 ** 31], 2 ** 31, 1], [[1e20], 1e20, 0], [
+      [0, 0, NaN],
+      NaN,
+      2,
+    ]] as const
+  ) {
+    try {
+      tensor([...values], { dtype: "int32" });
+      throw new Error(`${values} was accepted`);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      if (!e.message.endsWith(`found ${bad} at index ${at}`)) throw e;
+    }
+  }
+  const ints = tensor([-0.5, 1.7, -2147483648.9, 2147483647.5], { dtype: "int32" }).toArray();
+  if (JSON.stringify(ints) !== "[0,1,-2147483648,2147483647]") throw new Error(`${ints}`);
+  // Softmax along an empty axis is as empty as its input, as PyTorch's.
+  if (tensor([[], []]).softmax(1).shape.join() !== "2,0") throw new Error("softmax of [2, 0]");
+});

@@ -11,6 +11,8 @@ import { Tensor } from "../tensor.ts";
 
 /** The stable shifted values `x - max(x)` along `axis` (as a plain value, no gradient). */
 function shifted(x: Tensor, axis: number): Tensor {
+  // Along an axis of size 0 there is nothing to normalise: the result is as empty as x (PyTorch).
+  if (x.shape[axis] === 0) return x;
   return x.sub(x.max(axis, true));
 }
 
