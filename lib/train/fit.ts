@@ -18,6 +18,7 @@
 
 import { ShapeError } from "../errors.ts";
 import { stack, type Tensor } from "../tensor/mod.ts";
+import { stderrIsTerminal, writeStderr } from "../host.ts";
 import { epochProgress } from "./progress.ts";
 
 /**
@@ -126,7 +127,8 @@ export interface FitOptions<B> {
   /** Stop when a metric of the logs stops improving. */
   earlyStopping?: EarlyStopping;
   /**
-   * The progress bar's label (drawn on a terminal only), or a function giving
+   * The progress bar's label (drawn on a terminal; elsewhere a line every 30 s
+   * says how many epochs are done), or a function giving
    * each epoch's label when the epochs have bars of their own; `false` for none.
    */
   progress?: string | ((epoch: number) => string) | false;
@@ -245,7 +247,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
     ? epochProgress(typeof label === "function" ? label(0) : label, epochs)
     : null;
   let pending: Pending[] = [];
-  let lastRead = performance.now();
+  let lastRead = performance.now(), lastNote = performance.now();
   let best = Infinity, sinceBest = 0;
   const sign = earlyStopping?.mode === "max" ? -1 : 1;
 
@@ -347,6 +349,12 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       pending.push(current);
       options.scheduler?.step();
       overall?.update(epoch + 1);
+      // Off a terminal there is no bar: a long run says how far it is, now and then.
+      if (label !== false && !stderrIsTerminal() && performance.now() - lastNote >= NOTE_EVERY_MS) {
+        lastNote = performance.now();
+        const name = typeof label === "function" ? label(epoch) : label;
+        writeStderr(`${name}: ${epoch + 1} of ${epochs} epochs done\n`);
+      }
       const due = readEvery === undefined
         ? performance.now() - lastRead >= READ_INTERVAL_MS
         : (epoch + 1) % readEvery === 0;
@@ -360,6 +368,9 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
     signals?.stop();
   }
 }
+
+/** Off a terminal, how often a long run writes a line saying how far it is. */
+const NOTE_EVERY_MS = 30_000;
 
 /** Without `readEvery`, the least time between two reads of the losses. */
 const READ_INTERVAL_MS = 50;
