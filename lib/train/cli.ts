@@ -134,7 +134,14 @@ export const sharedFlags = {
   },
   epochs: { type: "integer", default: 5000, min: 1, help: "full-batch training epochs" },
   lr: { type: "number", default: 0.5, min: 0, exclusiveMin: true, help: "the learning rate" },
-  hidden: { type: "integer", default: 10, min: 1, help: "neurons in the hidden layer" },
+  hidden: {
+    type: "integer",
+    default: 10,
+    min: 1,
+    max: 10_000,
+    help:
+      "neurons in the hidden layer (up to 10000: wider nets outgrow the decision boundary's memory)",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
