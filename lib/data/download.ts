@@ -58,6 +58,18 @@ export interface DownloadOptions extends Checksum {
    * 30 000); the attempt is then retried like a network error.
    */
   timeoutMs?: number;
+  /**
+   * The most bytes to take (default 512 MiB, past the largest data set here):
+   * a file announced or found larger is refused at once, without retrying,
+   * instead of filling the disk or memory.
+   */
+  maxBytes?: number;
+  /**
+   * The slowest average rate, in bytes per second, that an attempt may keep up
+   * once it has run for `timeoutMs` (default 1024): a server that drips one
+   * byte every few seconds never trips the time-out between bytes, but trips this.
+   */
+  minBytesPerSecond?: number;
   /** Draw a progress bar on stderr (default: only when stderr is a terminal). */
   progress?: boolean;
   /** Cancels the download; the promise then rejects with the signal's reason. */
@@ -450,6 +462,9 @@ async function fetchOnce(
   partial: PartialFile | undefined,
 ): Promise<void> {
   const timeoutMs = nonNegative(options.timeoutMs ?? 30_000, "timeoutMs");
+  const maxBytes = nonNegative(options.maxBytes ?? 512 * 2 ** 20, "maxBytes");
+  const minRate = nonNegative(options.minBytesPerSecond ?? 1024, "minBytesPerSecond");
+  const started = performance.now();
   const controller = new AbortController();
   const userSignal = options.signal;
   userSignal?.throwIfAborted();
@@ -492,6 +507,10 @@ async function fetchOnce(
     const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
     const length = Number(response.headers.get("content-length") ?? NaN);
     let total = !encoded && Number.isFinite(length) ? length : undefined;
+    if (total !== undefined && total > maxBytes) {
+      await response.body?.cancel();
+      throw new Failure(tooLarge(`announced as ${total} bytes`, maxBytes), false);
+    }
 
     await Deno.mkdir(dirname(dest), { recursive: true });
     if (partial !== undefined && response.status === 206 && continues(response, partial)) {
@@ -530,9 +549,20 @@ async function fetchOnce(
     if (response.body) {
       for await (const chunk of response.body) {
         armTimer();
-        await writeAll(file, chunk);
         received += chunk.length;
+        if (received > maxBytes) {
+          throw new Failure(tooLarge(`past ${maxBytes} bytes`, maxBytes), false);
+        }
+        await writeAll(file, chunk);
         bar?.update(received);
+        const seconds = (performance.now() - started) / 1000;
+        if (seconds * 1000 > timeoutMs && received / seconds < minRate) {
+          throw new Failure(
+            `${received} bytes in ${seconds.toFixed(1)} s, slower than ${minRate} bytes/s ` +
+              "(options.minBytesPerSecond sets the least rate)",
+            true,
+          );
+        }
       }
     }
     file.close();
@@ -617,4 +647,9 @@ export function withoutPassword(url: string | URL | undefined): string {
   } catch {
     return String(url);
   }
+}
+
+/** The reason a file too large for `maxBytes` is refused. */
+function tooLarge(what: string, maxBytes: number): string {
+  return `the file is ${what}, more than options.maxBytes (${maxBytes}) allows`;
 }

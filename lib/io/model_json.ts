@@ -252,9 +252,15 @@ export async function loadModelJson(
       await response.body?.cancel();
       throw new DownloadError(`${name}: HTTP ${response.status} ${response.statusText}`);
     }
-    text = decodeUtf8(new Uint8Array(await response.arrayBuffer().catch(failed)), name);
+    const bytes = await readAtMost(response, name).catch((error) => {
+      if (error instanceof DataFormatError) throw error;
+      return failed(error);
+    });
+    text = decodeUtf8(bytes, name);
   } else {
     try {
+      const size = (await Deno.stat(url ?? name)).size;
+      if (size > MAX_MODEL_BYTES) throw new DataFormatError(tooBig(name, `${size} bytes`));
       text = decodeUtf8(await Deno.readFile(url ?? name), name);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
@@ -301,4 +307,36 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     }
   }
   return low;
+}
+
+/**
+ * The most bytes a model.json may have: the book's 2-10-1 model is 1 kB and a
+ * 784-128-10 one 2.5 MB, so 64 MiB leaves room for far wider nets while a file
+ * (or a server) of gigabytes is refused before it is read.
+ */
+const MAX_MODEL_BYTES = 64 * 2 ** 20;
+
+function tooBig(name: string, found: string): string {
+  return `${name}: expected a model.json of at most ${MAX_MODEL_BYTES} bytes, found ${found}`;
+}
+
+/** A response's body, refused as soon as it passes MAX_MODEL_BYTES (a 1 GiB stream is not buffered). */
+async function readAtMost(response: Response, name: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.length;
+    if (size > MAX_MODEL_BYTES) {
+      await response.body?.cancel().catch(() => {});
+      throw new DataFormatError(tooBig(name, `more than that`));
+    }
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }

@@ -385,3 +385,69 @@ Deno.test("download faults: two processes fetching the same file at once both en
     })
   );
 });
+
+Deno.test("download: a file larger than maxBytes is refused, announced or not, and not retried", async () => {
+  const big = new Uint8Array(64 * 1024);
+  await withTempDir(async (cache) => {
+    const routes = {
+      "/announced.bin": () => new Response(big.slice()),
+      "/streamed.bin": () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(8 * 1024));
+              controller.close();
+            },
+          }),
+        ),
+    };
+    await withServer(routes, async (server) => {
+      for (
+        const [name, what] of [["announced.bin", "announced as 65536 bytes"], [
+          "streamed.bin",
+          "past 32768 bytes",
+        ]]
+      ) {
+        const error = await download(`${server.base}/${name}`, { ...quick(cache), maxBytes: 32768 })
+          .catch((e) => e);
+        assert(error instanceof DownloadError, String(error));
+        assert(
+          error.message.endsWith(`the file is ${what}, more than options.maxBytes (32768) allows`),
+          error.message,
+        );
+        assertEquals(server.hits.get(`/${name}`), 1, "not retried");
+      }
+      assertEquals(await listDir(cache), [], "nothing kept");
+    });
+  });
+});
+
+Deno.test("download: a server that drips bytes slower than minBytesPerSecond is given up", async () => {
+  await withTempDir(async (cache) => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const routes = {
+      "/drip.bin": () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              // One byte every 20 ms: the 100 ms time-out between bytes never fires.
+              timer = setInterval(() => controller.enqueue(new Uint8Array(1)), 20);
+            },
+            cancel() {
+              clearInterval(timer);
+            },
+          }),
+        ),
+    };
+    try {
+      await withServer(routes, async (server) => {
+        const options = { ...quick(cache), retries: 0, timeoutMs: 100, minBytesPerSecond: 1000 };
+        const error = await download(`${server.base}/drip.bin`, options).catch((e) => e);
+        assert(error instanceof DownloadError, String(error));
+        assert(/bytes in \d+\.\d s, slower than 1000 bytes\/s/.test(error.message), error.message);
+      });
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});

@@ -247,3 +247,29 @@ Deno.test("hostile model.json: a UTF-8 byte order mark (Notepad's) is read as UT
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("hostile model.json: a URL streaming a gigabyte is refused past 64 MiB, not buffered", async () => {
+  const megabyte = new Uint8Array(2 ** 20).fill(32);
+  let sent = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          if (sent++ >= 1024) controller.close();
+          else controller.enqueue(megabyte);
+        },
+      }),
+    ));
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/model.json`;
+    let message = "";
+    await loadModelJson(url).catch((e) => (message = `${e.name}: ${e.message}`));
+    assertEquals(
+      message,
+      `DataFormatError: ${url}: expected a model.json of at most 67108864 bytes, found more than that`,
+    );
+    if (sent > 80) throw new Error(`${sent} MiB were sent before it stopped`);
+  } finally {
+    await server.shutdown();
+  }
+});
