@@ -13,8 +13,16 @@ import {
   BCELoss,
   BCEWithLogitsLoss,
   CrossEntropyLoss,
+  type CrossEntropyLossOptions,
+  HuberLoss,
+  type HuberLossOptions,
+  L1Loss,
   type LossOptions,
   MSELoss,
+  NLLLoss,
+  type NLLLossOptions,
+  SmoothL1Loss,
+  type SmoothL1LossOptions,
 } from "./losses.ts";
 export { dropout } from "./dropout.ts";
 
@@ -135,7 +143,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
 
 /**
  * Cross-entropy of logits `[N, C]` against int32 class indices `[N]` or
- * probabilities `[N, C]` (as `nn.CrossEntropyLoss`).
+ * probabilities `[N, C]` (as `nn.CrossEntropyLoss`, with its options
+ * `reduction`, `ignoreIndex` and `labelSmoothing`).
  *
  * Chapter: softmax regression (softmax 回归); Part4-3.
  *
@@ -147,7 +156,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
  * assert.ok(Math.abs(loss.item() - Math.LN2) < 1e-6);
  * ```
  */
-export function crossEntropy(input: Tensor, target: Tensor, options?: LossOptions): Tensor {
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  options?: CrossEntropyLossOptions,
+): Tensor {
   return new CrossEntropyLoss(options).forward(input, target);
 }
 
@@ -202,4 +215,74 @@ export function binaryCrossEntropyWithLogits(
  */
 export function mseLoss(input: Tensor, target: Tensor, options?: LossOptions): Tensor {
   return new MSELoss(options).forward(input, target);
+}
+
+/**
+ * The negative log-likelihood of log-probabilities `[N, C]` against int32
+ * class indices `[N]`, rows whose target is `ignoreIndex` skipped (as `nn.NLLLoss`).
+ *
+ * Chapter: softmax regression (softmax 回归); Part4-3.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * const loss = functional.nllLoss(tensor([[-1, -2]]), tensor([1], { dtype: "int32" }));
+ * assert.equal(loss.item(), 2);
+ * ```
+ */
+export function nllLoss(input: Tensor, target: Tensor, options?: NLLLossOptions): Tensor {
+  return new NLLLoss(options).forward(input, target);
+}
+
+/**
+ * The mean absolute error (as `nn.L1Loss`).
+ *
+ * Chapter: 4.5 backpropagation (losses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.l1Loss(tensor([1, -3]), tensor([0, 0])).item(), 2);
+ * ```
+ */
+export function l1Loss(input: Tensor, target: Tensor, options?: LossOptions): Tensor {
+  return new L1Loss(options).forward(input, target);
+}
+
+/**
+ * The smooth L1 loss: `0.5·r²/β` for `|r| < β`, `|r| - 0.5·β` beyond (as `nn.SmoothL1Loss`).
+ *
+ * Chapter: 4.5 backpropagation (losses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.smoothL1Loss(tensor([3]), tensor([0]), { beta: 2 }).item(), 2);
+ * ```
+ */
+export function smoothL1Loss(
+  input: Tensor,
+  target: Tensor,
+  options?: SmoothL1LossOptions,
+): Tensor {
+  return new SmoothL1Loss(options).forward(input, target);
+}
+
+/**
+ * The Huber loss: `0.5·r²` for `|r| < δ`, `δ·(|r| - 0.5·δ)` beyond (as `nn.HuberLoss`).
+ *
+ * Chapter: 4.5 backpropagation (losses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.huberLoss(tensor([3]), tensor([0]), { delta: 2 }).item(), 4);
+ * ```
+ */
+export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOptions): Tensor {
+  return new HuberLoss(options).forward(input, target);
 }

@@ -19,10 +19,18 @@ export {
   BCELoss,
   BCEWithLogitsLoss,
   CrossEntropyLoss,
+  type CrossEntropyLossOptions,
+  HuberLoss,
+  type HuberLossOptions,
+  L1Loss,
   Loss,
   type LossOptions,
   MSELoss,
+  NLLLoss,
+  type NLLLossOptions,
   type Reduction,
+  SmoothL1Loss,
+  type SmoothL1LossOptions,
 } from "./losses.ts";
 export { l2Penalty } from "./regularization.ts";
 export { Dropout } from "./dropout.ts";
