@@ -122,10 +122,31 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
   }
   const { X, std } = standardize(raw.X, { ddof: 1 });
   const spread = await std.data();
+  const values = await raw.X.data();
+  const width = raw.X.shape[1];
   spread.forEach((s, j) => {
+    const column = `${what}: column ${j + 1} ("${COLUMNS[j]}")`;
+    let low = Infinity, high = -Infinity;
+    for (let i = j; i < values.length; i += width) {
+      low = Math.min(low, values[i]);
+      high = Math.max(high, values[i]);
+    }
+    if (!Number.isFinite(s)) {
+      // The squares overflow before the z-score is taken: every value would become 0.
+      throw new DataFormatError(
+        `${column}: its spread overflows (values from ${low} to ${high}), expected numbers ` +
+          "whose squares stay finite (rescale the column)",
+      );
+    }
+    if (s === 0 && low !== high) {
+      throw new DataFormatError(
+        `${column}: its spread underflows to 0 (values from ${low} to ${high}, too close to 0), ` +
+          "expected numbers that vary by more than about 1e-154 (rescale the column)",
+      );
+    }
     if (s === 0) {
       throw new DataFormatError(
-        `${what}: column ${j + 1} ("${COLUMNS[j]}") has the same value in every row, ` +
+        `${column} has the same value in every row, ` +
           "expected values that vary (its z-score would divide by a standard deviation of 0)",
       );
     }

@@ -33,6 +33,23 @@ const microchips = (dir: string) =>
 
 const cases: HostileCase[] = [
   {
+    name: "one cell of 1e308: the spread overflows (it made column x1 all zeros)",
+    files: { "in.csv": ["1e308,0.5,1", ...LINES.slice(1)].join("\n") + "\n" },
+    run: microchips,
+    error: DataFormatError,
+    names: ['$DIR/in.csv: column 1 ("x1"): its spread overflows', "to 1e+308"],
+  },
+  {
+    name: "a column of subnormals: the spread underflows (it was called the same value everywhere)",
+    files: { "in.csv": "1e-310,0.5,1\n2e-310,0.4,0\n3e-310,0.3,1\n" },
+    run: microchips,
+    error: DataFormatError,
+    names: [
+      '$DIR/in.csv: column 1 ("x1"): its spread underflows to 0',
+      "1e-310 to 3e-310",
+    ],
+  },
+  {
     name: "400,000 digits then a letter (read in linear time; the message quotes 40 characters)",
     files: { "chips.txt": `1,2,0\n${"7".repeat(400_000)}x,2,1\n` },
     run: (dir) => readCsv(`${dir}/chips.txt`),
