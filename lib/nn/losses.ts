@@ -271,7 +271,8 @@ export interface SmoothL1LossOptions extends LossOptions {
 /**
  * PyTorch's `SmoothL1Loss`: per element, with `r = x - y`, `0.5·r²/β` where
  * `|r| < β` and `|r| - 0.5·β` elsewhere, so the gradient is `r/β` near the
- * target and `sign(r)` far from it. `beta` 0 is the `L1Loss`.
+ * target and `sign(r)` far from it. `beta` 0 is the `L1Loss`, with its
+ * gradient 0 at a zero residual (PyTorch 1.13's kernel gives -1 there).
  *
  * Chapter: 4.5 backpropagation (losses).
  *
