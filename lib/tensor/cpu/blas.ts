@@ -14,6 +14,12 @@
  * OpenBLAS or MKL symbol (`openblas_get_config`, `MKL_Get_Version_String`) or
  * is the Accelerate framework.
  *
+ * Every float product goes to it, the smallest too: Deno's FFI call costs
+ * well under a microsecond, and OpenBLAS ran Part4-2's [118, 2]·[2, 10] in
+ * 0.35 µs where the WebAssembly kernels, with their copies, took 1.1 µs (an
+ * 8×8 product 0.12 against 0.49, 128×784·784×128 float32 175 against 420;
+ * `bench/blas_crossover.ts`, 2 cores): there is no size where they win.
+ *
  * The operands are passed as they are: Deno's FFI hands the library a pointer
  * into each typed array (a `subarray` for one matrix of a batch), so nothing
  * is copied either way.
@@ -24,14 +30,6 @@
 import { envVar, hostOs } from "../../host.ts";
 import type { FloatArray } from "../dtype.ts";
 import { threadCount, wasmRuntime } from "./wasm/runtime.ts";
-
-/**
- * Work (2·m·n·k floating-point operations) below which a product stays on the
- * WebAssembly kernels: there the library's start-up per call (threads woken,
- * buffers set up) costs more than its wider vectors save. Measured with
- * `bench/blas_crossover.ts`.
- */
-export const BLAS_MIN_FLOPS = 2e5;
 
 /** CBLAS's enumerations. */
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
@@ -301,8 +299,8 @@ export function platformBlas(): Blas | null {
       console.error(
         choice.blas === null
           ? `nn: matrix products on ${fallback}: ${choice.why}`
-          : `nn: matrix products from ${BLAS_MIN_FLOPS / 1e6} MFLOP on ${choice.blas.name} ` +
-            `(${choice.why}; NN_BLAS=0 turns it off), smaller ones on ${fallback}`,
+          : `nn: matrix products on ${choice.blas.name} ` +
+            `(${choice.why}; NN_BLAS=0 gives them to ${fallback})`,
       );
     }
   }
@@ -329,8 +327,7 @@ export function setBlasEnabled(on: boolean): void {
 /**
  * Computes `out[m×n] = op(a)·op(b)` like `./matmul.ts` (the same argument
  * order and transpose flags) with the platform's BLAS. Returns false, and
- * touches nothing, when there is none or the product is too small to gain
- * from it (`BLAS_MIN_FLOPS`).
+ * touches nothing, when there is none.
  *
  * @example
  * ```ts
@@ -339,7 +336,6 @@ export function setBlasEnabled(on: boolean): void {
  * const a = new Float32Array(200 * 100).fill(1), b = new Float32Array(100 * 50).fill(2);
  * const out = new Float32Array(200 * 50);
  * if (blasMatmul(a, b, out, 200, 50, 100, false, false)) assert.equal(out[0], 200);
- * assert.equal(blasMatmul(a, b, out, 2, 2, 2, false, false), false); // too small
  * ```
  */
 export function blasMatmul(
@@ -352,16 +348,16 @@ export function blasMatmul(
   transA: boolean,
   transB: boolean,
 ): boolean {
-  if (2 * m * n * k < BLAS_MIN_FLOPS) return false;
   const blas = platformBlas();
   if (blas === null) return false;
-  blas.gemm(a, b, out, m, n, k, transA, transB);
+  // An empty operand: CBLAS wants positive leading dimensions, and there is nothing to multiply.
+  if (m === 0 || n === 0 || k === 0) out.fill(0, 0, m * n);
+  else blas.gemm(a, b, out, m, n, k, transA, transB);
   return true;
 }
 
 /**
- * Which kernel runs the CPU backend's float32 and float64 matrix products
- * (those past `BLAS_MIN_FLOPS`), in words, for a script's backend line: the
+ * Which kernel runs the CPU backend's float32 and float64 matrix products, in words, for a script's backend line: the
  * platform's BLAS as it names itself, else the WebAssembly kernels with their
  * thread count, else TypeScript.
  *
