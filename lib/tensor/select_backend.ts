@@ -13,7 +13,7 @@
  */
 
 import { envVar } from "../host.ts";
-import { wasmRuntime } from "./cpu/wasm/runtime.ts";
+import { productKernel } from "./cpu/blas.ts";
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
 import { Tensor } from "./tensor.ts";
@@ -175,8 +175,9 @@ export function getBackend(): "cpu" | "webgpu" {
 
 /**
  * The current backend in words, as the exercise scripts print it:
- * `webgpu (<adapter name>)`, or `cpu (WebAssembly SIMD, <n> threads)` (or
- * `cpu (TypeScript kernels)` where the WebAssembly ones do not run).
+ * `webgpu (<adapter name>)`, or `cpu (<the kernel of its products>)`: the
+ * platform's BLAS as it names itself (with `--allow-ffi`), else
+ * `WebAssembly SIMD, <n> threads`, else TypeScript.
  *
  * Chapter: 4.6 tensors (backends, beyond the book).
  *
@@ -185,14 +186,13 @@ export function getBackend(): "cpu" | "webgpu" {
  * import assert from "node:assert/strict";
  * import { describeBackend, setBackend } from "@handson/nn";
  * await setBackend("cpu");
- * assert.match(describeBackend(), /^cpu \((WebAssembly SIMD, \d+ threads?|TypeScript kernels)\)$/);
+ * assert.match(describeBackend(), /^cpu \((OpenBLAS|MKL|Accelerate|WebAssembly SIMD|TypeScript).*\)$/);
  * ```
  */
 export function describeBackend(): string {
   if (current instanceof WebGpuBackend) return `webgpu (${current.adapterName})`;
-  const rt = wasmRuntime();
-  if (rt === null) return "cpu (TypeScript kernels)";
-  return `cpu (WebAssembly SIMD, ${rt.threads} thread${rt.threads === 1 ? "" : "s"})`;
+  // The CPU's products say which kernel runs them: the platform's BLAS, WebAssembly or TypeScript.
+  return `cpu (${productKernel()})`;
 }
 
 /**
