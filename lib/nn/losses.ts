@@ -600,17 +600,28 @@ function pickedLosses(
   const keep = ignored.astype(logp.dtype).neg().add(1);
   // Ignored rows point at class 0, so every index is checked and in range.
   const safe = target.sub(ignored.mul(ignoreIndex));
-  classes(where, safe, c, logp).dispose(); // the range check (on a GPU, out of the next read)
+  checkTargets(where, target, safe, c, ignoreIndex);
   const rows = new Int32Array(n).map((_, i) => i * c);
   const flat = new Tensor(logp.backend.fromArray(rows), [n], "int32", logp.backend).add(safe);
   const losses = logp.take(flat).neg().mul(keep);
   return { losses, count: keep.sum(), keep };
 }
 
-/** One-hot rows of `c` classes for int32 `target`, in `like`'s dtype. */
-function classes(where: string, target: Tensor, c: number, like: Tensor): Tensor {
+/**
+ * Throws unless every target is a class in [0, c) or `ignoreIndex`, with
+ * `oneHot`'s words. The CPU reads `safe` (ignored rows at class 0) through
+ * `oneHot`; a GPU checks the targets themselves (`Backend.checkLabels`), at once
+ * where it still has the uploaded values, else out of the next read, as
+ * `safe` is computed and so unknown to it.
+ */
+function checkTargets(where: string, target: Tensor, safe: Tensor, c: number, ignoreIndex: number) {
   try {
-    return oneHot(target, c, { dtype: like.dtype });
+    const backend = target.backend;
+    if (backend.readSync !== undefined || backend.checkLabels === undefined) {
+      oneHot(safe, c).dispose();
+    } else {
+      backend.checkLabels(target.storage, target.size, c, ignoreIndex);
+    }
   } catch (e) {
     if (e instanceof RangeError) throw new RangeError(`${where}: ${e.message}`);
     throw e;

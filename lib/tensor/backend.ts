@@ -205,8 +205,9 @@ export interface Backend {
    * that cannot read them without waiting (a GPU's; one that can read has no
    * need of it: `oneHot` reads and checks them). A RangeError now where it still
    * knows their values (uploaded from an array), otherwise out of the next read.
+   * A label equal to `ignore` (a loss's `ignoreIndex`) passes.
    */
-  checkLabels?(labels: Storage, count: number, classes: number): void;
+  checkLabels?(labels: Storage, count: number, classes: number, ignore?: number): void;
   /**
    * Frees storage that no tensor uses any more. Only backends whose memory the
    * garbage collector cannot see (a GPU's) have it; `Tensor` counts the tensors

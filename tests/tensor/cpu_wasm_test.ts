@@ -251,6 +251,8 @@ Deno.test("run from a URL, the pool loads its Workers over HTTP", async () => {
       return new Response("not found", { status: 404 });
     }
   });
+  // A Deno cache of its own: every module comes over HTTP, none from an earlier server's port.
+  const denoDir = await Deno.makeTempDir({ prefix: "nn_deno_dir_" });
   try {
     const url = `http://127.0.0.1:${server.addr.port}/probe.ts`;
     // No --allow-read: a Worker from http: needs no permission.
@@ -262,11 +264,13 @@ Deno.test("run from a URL, the pool loads its Workers over HTTP", async () => {
       url,
     ], {
       NN_THREADS: "2",
+      DENO_DIR: denoDir,
     });
     assertEquals(remote.code, 0, remote.err);
     const result = JSON.parse(remote.out);
     assert(result.wasm && result.workerChunks > 0, `Workers took part: ${remote.out}`);
   } finally {
     await server.shutdown();
+    await Deno.remove(denoDir, { recursive: true });
   }
 });

@@ -138,4 +138,17 @@ gpuTest("a CrossEntropyLoss target out of range is a RangeError, as on the CPU",
   const want = loss(cpu, cpuLabels(new Int32Array([1, 2]))).item();
   const [got] = await loss(g, good).data();
   assert.ok(Math.abs(got - want) <= 1e-6 * want, `loss ${got} on the GPU, ${want} on the CPU`);
+
+  // ignoreIndex passes the check, uploaded or computed; a label beside it still fails it.
+  const withIgnored = new Int32Array([-100, 2]);
+  const wantIgnored = loss(cpu, cpuLabels(withIgnored)).item();
+  const [gotIgnored] = await loss(g, on(g, withIgnored, [2])).data();
+  assert.ok(Math.abs(gotIgnored - wantIgnored) <= 1e-6 * wantIgnored, `${gotIgnored}`);
+  const computedIgnored = on(g, new Int32Array([-50, 1]), [2]).mul(on(g, new Int32Array([2]), [1]));
+  const [gotComputed] = await loss(g, computedIgnored).data();
+  assert.ok(Math.abs(gotComputed - wantIgnored) <= 1e-6 * wantIgnored, `${gotComputed}`);
+  assert.equal(
+    message(() => loss(g, on(g, new Int32Array([-100, 3]), [2]))),
+    message(() => loss(cpu, cpuLabels(new Int32Array([-100, 3])))),
+  );
 });

@@ -338,13 +338,13 @@ export class WebGpuBackend implements Backend {
    * flag, which the next read copies back with its data and turns into a
    * RangeError (waiting for them here would stall every training step).
    */
-  checkLabels(labels: Storage, count: number, classes: number): void {
+  checkLabels(labels: Storage, count: number, classes: number, ignore?: number): void {
     const s = this.#storage(labels);
     if (count === 0) return;
     if (s.host !== null) {
       for (let i = 0; i < count; i++) {
         const c = s.host[i];
-        if (c < 0 || c >= classes) {
+        if ((c < 0 || c >= classes) && c !== ignore) {
           throw new RangeError(
             `oneHot: label ${c} at index ${i} is out of range for ${classes} classes ` +
               `(expected an integer from 0 to ${classes - 1})`,
@@ -357,7 +357,7 @@ export class WebGpuBackend implements Backend {
     this.#labelFlag ??= new GpuStorage("int32", 4, this.segment, [
       this.device.createBuffer({ label: "nn.label_flag", size: 16, usage: STORAGE_USAGE }),
     ], this);
-    this.run(labelCheckKernel(s, count, classes, this.#labelFlag));
+    this.run(labelCheckKernel(s, count, classes, this.#labelFlag, ignore));
     this.#labelsChecked = true;
   }
 

@@ -113,6 +113,7 @@ export function labelCheckKernel(
   count: number,
   classes: number,
   flag: GpuStorage,
+  ignore?: number,
 ): Kernel {
   return {
     label: "label_check",
@@ -123,6 +124,8 @@ export function labelCheckKernel(
     params: [
       { name: "n", type: "u32", value: count },
       { name: "classes", type: "i32", value: classes },
+      { name: "has_ignore", type: "u32", value: ignore === undefined ? 0 : 1 },
+      { name: "ignore", type: "i32", value: ignore ?? 0 },
     ],
     workgroupSize: ELEMENTWISE_WORKGROUP,
     workgroups: Math.ceil(count / ELEMENTWISE_WORKGROUP),
@@ -130,6 +133,7 @@ export function labelCheckKernel(
   let i = wg * ${ELEMENTWISE_WORKGROUP}u + li;
   if (i >= p.n) { return; }
   let v = x_ld(i);
+  if (p.has_ignore != 0u && v == p.ignore) { return; }
   if (v < 0 || v >= p.classes) { flag_st(0u, 1); flag_st(1u, p.classes); flag_st(2u, v); }
 }`,
   };
