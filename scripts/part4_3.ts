@@ -20,7 +20,7 @@
  * (a second Ctrl-C quits at once).
  */
 
-import { type Tensor } from "../lib/tensor/mod.ts";
+import { type Tensor, tidy } from "../lib/tensor/mod.ts";
 import { noGrad } from "../lib/tensor/autograd.ts";
 import { Generator, manualSeed } from "../lib/tensor/random.ts";
 import { datasets, dataSource } from "../lib/data/datasets.ts";
@@ -132,18 +132,23 @@ function bookTrainer(net: SoftmaxNetwork, optimizer: Adam | null, lr: number): T
     optimizer,
     step(X, labels, oneHot) {
       const y = oneHot();
-      const probabilities = net.forward(X);
-      const loss = net.loss(y, probabilities);
-      const right = probabilities.argmax(1).eq(labels).sum();
-      if (optimizer === null) net.backward(X, y, lr);
-      else {
+      if (optimizer === null) {
+        // The book's step, in tidy (its large temporaries are reused by the next step).
+        const loss = net.step(X, y, lr);
+        return { loss, right: net.a2!.argmax(1).eq(labels).sum() };
+      }
+      // In tidy: the step's temporaries go back for the next step's ops.
+      return tidy(() => {
+        const probabilities = net.forward(X);
+        const loss = net.loss(y, probabilities);
+        const right = probabilities.argmax(1).eq(labels).sum();
         const g = net.gradients(X, y);
         for (const key of ["weights1", "bias1", "weights2", "bias2"] as const) {
           net[key].grad = g[key];
         }
         optimizer.step();
-      }
-      return { loss, right };
+        return { loss, right };
+      });
     },
     predict: (X) => net.predict(X),
     saved: async () => [
@@ -159,12 +164,16 @@ function torchTrainer(model: Sequential, optimizer: Adam | SGD): Trainer {
   return {
     optimizer,
     step(X, labels) {
-      optimizer.zeroGrad();
-      const logits = model.forward(X);
-      const loss = criterion.forward(logits, labels);
-      loss.backward();
-      optimizer.step();
-      return { loss: loss.detach(), right: logits.detach().argmax(1).eq(labels).sum() };
+      // In tidy: the graph, the gradients and the other temporaries go back for the
+      // next batch's ops (the optimiser keeps its own state out of it).
+      return tidy(() => {
+        optimizer.zeroGrad();
+        const logits = model.forward(X);
+        const loss = criterion.forward(logits, labels);
+        loss.backward();
+        optimizer.step();
+        return { loss: loss.detach(), right: logits.detach().argmax(1).eq(labels).sum() };
+      });
     },
     predict: (X) => noGrad(() => model.forward(X).argmax(1)),
     saved:

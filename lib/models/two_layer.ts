@@ -11,7 +11,7 @@
  */
 
 import { ShapeError } from "../errors.ts";
-import type { DType, Tensor } from "../tensor/mod.ts";
+import { type DType, type Tensor, tidy } from "../tensor/mod.ts";
 import { fit } from "../train/fit.ts";
 import { descend } from "./weights.ts";
 
@@ -55,6 +55,9 @@ export interface TrainOptions {
 
 /** The names of the four weights, in the order the book draws them. */
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
+
+/** The activations (`a1`, `a2`) that `step` made, which the next step disposes. */
+const stepActivations = new WeakSet<Tensor>();
 
 /**
  * The shell of the book's two networks (`NeuralNetwork`, `SoftmaxNetwork`).
@@ -140,7 +143,9 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * update, backward), run by the one training loop: on any backend, reading
    * the loss once per epoch (or per `readEvery`). Resolves to each epoch's
    * loss; a loss that becomes NaN or infinite rejects with a
-   * `NonFiniteLossError` naming the epoch.
+   * `NonFiniteLossError` naming the epoch. Afterwards `a1` and `a2` hold the
+   * last step's activations; those of earlier steps are disposed (a step's
+   * memory is reused by the next: no fresh arrays in the loop).
    */
   async train(X: Tensor, y: Tensor, options: TrainOptions): Promise<number[]> {
     const name = `${this.constructor.name}.train`;
@@ -159,14 +164,31 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
       readEvery: options.readEvery,
       progress: options.progress ?? false,
       interruptible: false,
-      step: () => {
-        const loss = this.loss(y, this.forward(X));
-        this.backward(X, y, lr);
-        return { loss };
-      },
+      step: () => ({ loss: this.step(X, y, lr) }),
       onEpochEnd: (log) => onEpoch(log.epoch, log.loss),
     });
     return losses;
+  }
+
+  /**
+   * One step of the book's loop: forward, the loss (of the weights before the
+   * update), backward with rate `lr`; returns the loss, not read. It runs in
+   * `tidy`, so its temporaries (several as large as the hidden layer's
+   * activations) go back to the backend for the next step's ops; `a1` and `a2`
+   * stay until the next step replaces them, and are then disposed. With it a
+   * full-batch loop makes no fresh arrays once the first step has run.
+   */
+  step(X: Tensor, y: Tensor, lr: number): Tensor {
+    const before = [this.a1, this.a2].filter((t) => t !== null && stepActivations.has(t));
+    const { loss } = tidy(() => {
+      const loss = this.loss(y, this.forward(X));
+      this.backward(X, y, lr);
+      // What outlives the step: the loss, the activations and the new weights.
+      return { loss, kept: [this.a1!, this.a2!, this.weights()] };
+    });
+    stepActivations.add(this.a1!).add(this.a2!);
+    for (const t of before) if (t !== this.a1 && t !== this.a2) t!.dispose();
+    return loss;
   }
 
   /** The weights, for saving (see `saveModelJson`). */

@@ -8,7 +8,7 @@
 
 import { full } from "../tensor/create.ts";
 import { noGrad } from "../tensor/autograd.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { keep, type Tensor } from "../tensor/tensor.ts";
 import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
@@ -95,7 +95,7 @@ export class Adagrad extends Optimizer {
     );
     this.#state = this.params.map((p) => ({
       t: 0,
-      sum: full(p.shape, initial, { dtype: p.dtype }),
+      sum: keep(full(p.shape, initial, { dtype: p.dtype })),
     }));
   }
 
@@ -109,7 +109,7 @@ export class Adagrad extends Optimizer {
         let g = p.grad;
         if (this.weightDecay !== 0) g = g.add(p.mul(this.weightDecay));
         const rate = this.lr / (1 + (s.t - 1) * this.lrDecay);
-        s.sum = s.sum.add(g.mul(g));
+        s.sum = this.renew(s.sum, s.sum.add(g.mul(g)));
         this.update(p, p.sub(g.div(s.sum.sqrt().add(this.eps)).mul(rate)));
       });
     });

@@ -9,7 +9,7 @@
 
 import { zerosLike } from "../tensor/create.ts";
 import { noGrad } from "../tensor/autograd.ts";
-import { Tensor } from "../tensor/tensor.ts";
+import { keep, Tensor } from "../tensor/tensor.ts";
 import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
@@ -118,9 +118,9 @@ export class Adam extends Optimizer {
     ];
     this.#state = this.params.map((p) => ({
       t: 0,
-      m: zerosLike(p),
-      v: zerosLike(p),
-      vMax: this.amsgrad ? zerosLike(p) : null,
+      m: keep(zerosLike(p)),
+      v: keep(zerosLike(p)),
+      vMax: this.amsgrad ? keep(zerosLike(p)) : null,
     }));
   }
 
@@ -164,9 +164,9 @@ export class Adam extends Optimizer {
           if (this.decoupled) w = p.mul(1 - this.lr * this.weightDecay);
           else g = g.add(p.mul(this.weightDecay));
         }
-        s.m = s.m.mul(beta1).add(g.mul(1 - beta1));
-        s.v = s.v.mul(beta2).add(g.mul(1 - beta2).mul(g));
-        if (s.vMax !== null) s.vMax = s.vMax.maximum(s.v);
+        s.m = this.renew(s.m, s.m.mul(beta1).add(g.mul(1 - beta1)));
+        s.v = this.renew(s.v, s.v.mul(beta2).add(g.mul(1 - beta2).mul(g)));
+        if (s.vMax !== null) s.vMax = this.renew(s.vMax, s.vMax.maximum(s.v));
         const denom = (s.vMax ?? s.v).sqrt().div(rootCorrection2).add(this.eps);
         this.update(p, w.add(s.m.mul(-stepSize).div(denom)));
       });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Tensor } from "../tensor/tensor.ts";
+import { keep, Tensor } from "../tensor/tensor.ts";
 
 /**
  * The base class of the optimisers. It keeps the parameters (leaf tensors,
@@ -76,6 +76,17 @@ export abstract class Optimizer {
   /** Gives parameter `p` the values `value`, in place (the object stays the same). */
   protected update(p: Tensor, value: Tensor): void {
     p.assign(value);
+  }
+
+  /**
+   * `next` as the new value of a piece of state (a running mean, a momentum
+   * buffer), and `old` disposed. The state is kept out of every `tidy`: a
+   * training step in `tidy` frees what it made, and the state must outlive it;
+   * the old value's memory goes back for reuse.
+   */
+  protected renew(old: Tensor | null, next: Tensor): Tensor {
+    if (old !== null && old !== next) old.dispose();
+    return keep(next);
   }
 }
 

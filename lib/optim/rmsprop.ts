@@ -8,7 +8,7 @@
 
 import { zerosLike } from "../tensor/create.ts";
 import { noGrad } from "../tensor/autograd.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { keep, type Tensor } from "../tensor/tensor.ts";
 import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
@@ -97,8 +97,8 @@ export class RMSprop extends Optimizer {
     this.momentum = numberOption("RMSprop", "momentum", options.momentum, 0, positive, ">= 0");
     this.centered = options.centered ?? false;
     this.#state = this.params.map((p) => ({
-      square: zerosLike(p),
-      mean: this.centered ? zerosLike(p) : null,
+      square: keep(zerosLike(p)),
+      mean: this.centered ? keep(zerosLike(p)) : null,
       buffer: null,
     }));
   }
@@ -112,16 +112,19 @@ export class RMSprop extends Optimizer {
         const s = this.#state[i];
         let g = p.grad;
         if (this.weightDecay !== 0) g = g.add(p.mul(this.weightDecay));
-        s.square = s.square.mul(alpha).add(g.mul(g).mul(1 - alpha));
+        s.square = this.renew(s.square, s.square.mul(alpha).add(g.mul(g).mul(1 - alpha)));
         let avg: Tensor;
         if (s.mean !== null) {
-          s.mean = s.mean.mul(alpha).add(g.mul(1 - alpha));
+          s.mean = this.renew(s.mean, s.mean.mul(alpha).add(g.mul(1 - alpha)));
           avg = s.square.sub(s.mean.mul(s.mean)).sqrt();
         } else avg = s.square.sqrt();
         avg = avg.add(eps);
         if (momentum > 0) {
           const quotient = g.div(avg);
-          s.buffer = s.buffer === null ? quotient : s.buffer.mul(momentum).add(quotient);
+          s.buffer = this.renew(
+            s.buffer,
+            s.buffer === null ? quotient : s.buffer.mul(momentum).add(quotient),
+          );
           this.update(p, p.sub(s.buffer.mul(lr)));
         } else this.update(p, p.sub(g.div(avg).mul(lr)));
       });

@@ -104,7 +104,7 @@ export class SGD extends Optimizer {
         if (this.momentum !== 0) {
           const before = this.#buffers[i];
           const b = before === null ? g : before.mul(this.momentum).add(g.mul(1 - this.dampening));
-          this.#buffers[i] = b;
+          this.#buffers[i] = this.renew(before, b);
           g = this.nesterov ? g.add(b.mul(this.momentum)) : b;
         }
         this.update(p, p.add(g.mul(-this.lr)));

@@ -209,11 +209,21 @@ export interface Backend {
    */
   checkLabels?(labels: Storage, count: number, classes: number, ignore?: number): void;
   /**
-   * Frees storage that no tensor uses any more. Only backends whose memory the
-   * garbage collector cannot see (a GPU's) have it; `Tensor` counts the tensors
-   * that share a storage and calls it when the last one is disposed.
+   * Takes back storage that no tensor uses any more: `Tensor` counts the
+   * tensors that share a storage and calls it when the last one is disposed
+   * (by `dispose()` or `tidy`). A GPU frees the memory, which the garbage
+   * collector cannot see, so it is also called for tensors collected without
+   * `dispose()`; the CPU keeps large arrays for reuse (see `reusable`).
    */
   dispose?(storage: Storage): void;
+  /**
+   * Present on a backend whose memory the garbage collector frees by itself
+   * (the CPU's typed arrays): whether `dispose` would take `storage` back. Only
+   * such storage is counted, and only on `dispose()`: a tensor the collector
+   * finds leaves its storage to the collector (a finaliser would keep the
+   * memory alive until it ran, and a synchronous loop never lets it run).
+   */
+  reusable?(storage: Storage): boolean;
   /** The bytes of memory the backend holds for live storage (not counting its pool of free buffers). */
   bytesHeld?(): number;
   /**

@@ -228,7 +228,8 @@ export class Tensor {
   /**
    * Frees the tensor's memory now, instead of when the garbage collector finds
    * it. It matters on a GPU, whose memory the collector cannot see; on the CPU
-   * it only lets go of the array. Memory shared with other tensors (a
+   * a large array is kept for the next op's result of the same size (no fresh
+   * memory, whose first touch is slow: see `cpu/reuse.ts`). Memory shared with other tensors (a
    * `reshape`, a `detach()`) stays until they are disposed too. Using a
    * disposed tensor is an error; disposing it again does nothing.
    *
@@ -716,9 +717,11 @@ export class Tensor {
 const KEEP_READ_VALUES = 65536;
 
 /**
- * How many live tensors hold each storage, on backends that free memory
- * explicitly (`backend.dispose`): a reshape or a detach shares its input's
- * storage, so the memory goes back only when the last of them lets go.
+ * How many live tensors hold each storage, on backends that take memory back
+ * (`backend.dispose`): a reshape or a detach shares its input's storage, so
+ * the memory goes back only when the last of them lets go. On the CPU only
+ * the arrays it would reuse are counted, and a holder the collector took is
+ * never subtracted: its storage is then never given back, which is safe.
  */
 const holders = new WeakMap<object, number>();
 
@@ -737,21 +740,30 @@ const scopes: Tensor[][] = [];
 /** Tensors `keep()` took out of every scope. */
 const keptTensors = new WeakSet<Tensor>();
 
-/** Counts `tensor` as a holder of `storage` (and watches it for the collector). */
+/**
+ * Counts `tensor` as a holder of `storage`, and watches it for the collector
+ * where the collector cannot see the memory (a GPU's).
+ */
 function hold(tensor: Tensor, storage: Storage): void {
   const backend = tensor.backend;
   if (backend.dispose === undefined) return;
+  if (backend.reusable !== undefined && !backend.reusable(storage)) return;
   const key = storage as object;
   holders.set(key, (holders.get(key) ?? 0) + 1);
+  if (backend.reusable !== undefined) return; // the collector frees it, not a finaliser
   finalizer.unregister(tensor);
   finalizer.register(tensor, { backend, storage }, tensor);
 }
 
-/** One holder of `storage` is gone; the last one frees it. */
+/** One holder of `storage` is gone; the last one gives it back to the backend. */
 function letGo(backend: Backend, storage: Storage): void {
   if (backend.dispose === undefined) return;
+  if (backend.reusable !== undefined && !backend.reusable(storage)) return;
   const key = storage as object;
-  const left = (holders.get(key) ?? 1) - 1;
+  const held = holders.get(key);
+  // Never counted: not made by a tensor here, so not ours to give back for reuse.
+  if (held === undefined && backend.reusable !== undefined) return;
+  const left = (held ?? 1) - 1;
   if (left > 0) holders.set(key, left);
   else {
     holders.delete(key);

@@ -15,7 +15,7 @@ import type {
   UnaryOp,
   View,
 } from "../backend.ts";
-import { allocArray, type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
+import { type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
 import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
 import { matmul, matmulInt32 } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
@@ -23,6 +23,18 @@ import { blasMatmul } from "./blas.ts";
 import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
 import { wasmAdam } from "./wasm/adam.ts";
 import { adamLoop } from "./adam.ts";
+import { giveBack, reusable, takeArray } from "./reuse.ts";
+import { forgetKeptCopy } from "./wasm/runtime.ts";
+
+/** A new array an op writes every element of (reused memory is not cleared first). */
+function resultArray(dtype: DType, size: number): TypedArray {
+  return takeArray(dtype, size, false);
+}
+
+/** A new zero-filled array (for ops that add into their output). */
+function zeroArray(dtype: DType, size: number): TypedArray {
+  return takeArray(dtype, size, true);
+}
 
 type Unary = (x: number, p: readonly number[]) => number;
 type Binary = (a: number, b: number) => number;
@@ -352,7 +364,20 @@ export class CpuBackend implements Backend {
 
   /** New zero-filled storage. */
   zeros(dtype: DType, size: number): Storage {
-    return allocArray(dtype, size);
+    return zeroArray(dtype, size);
+  }
+
+  /** Keeps a large array no tensor uses any more for the next op's result (`./reuse.ts`). */
+  dispose(storage: Storage): void {
+    const array = storage as TypedArray;
+    if (!reusable(array)) return;
+    forgetKeptCopy(array.buffer); // the WebAssembly matmul's copy of these bytes goes stale
+    giveBack(array);
+  }
+
+  /** Whether `dispose` takes `storage` back: arrays larger than a slab's, owning their buffer. */
+  reusable(storage: Storage): boolean {
+    return reusable(storage as TypedArray);
   }
 
   /** A copy of the elements. */
@@ -374,7 +399,7 @@ export class CpuBackend implements Backend {
     params: readonly number[],
   ): Storage {
     const src = x as TypedArray;
-    const out = allocArray(outDtype, size);
+    const out = resultArray(outDtype, size);
     // WebAssembly SIMD where it pays (mid sizes), else a written-out loop, else the general one.
     if (!wasmUnary(op, src, out) && !unaryInline(op, src, out, size)) {
       const f = UNARY[op];
@@ -395,7 +420,7 @@ export class CpuBackend implements Backend {
   ): Storage {
     const x = a as TypedArray, y = b as TypedArray;
     const size = sizeOf(outShape);
-    const out = allocArray(outDtype, size);
+    const out = resultArray(outDtype, size);
     // int32 products go through their exact kernel, never the float loops.
     const exact = outDtype === "int32" ? INT32_BINARY[op] : undefined;
     const f = exact ?? BINARY[op];
@@ -439,7 +464,7 @@ export class CpuBackend implements Backend {
     outDtype: DType,
   ): Storage {
     const c = cond as TypedArray, x = a as TypedArray, y = b as TypedArray;
-    const out = allocArray(outDtype, sizeOf(outShape));
+    const out = resultArray(outDtype, sizeOf(outShape));
     const views = [condShape, aShape, bShape].map((s) => broadcastView(s, outShape));
     const [sc, sa, sb] = views.map(lastStride);
     const n = outShape[outShape.length - 1] ?? 1;
@@ -459,7 +484,7 @@ export class CpuBackend implements Backend {
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
     const src = x as TypedArray;
     const [outer, n, inner] = around(shape, axis);
-    const out = allocArray(outDtype, outer * inner);
+    const out = resultArray(outDtype, outer * inner);
     const isArg = op === "argmax" || op === "argmin";
     // `better(v, best)`: whether v replaces the running value (NaN wins, as in NumPy).
     const better = op === "max" || op === "argmax"
@@ -501,7 +526,8 @@ export class CpuBackend implements Backend {
     if (dtype === "int32") return matmulInt32Batch(a as Int32Array, b as Int32Array, spec);
     const { batch, m, n, k, transA, transB } = spec;
     const x = a as FloatArray, y = b as FloatArray;
-    const out = allocArray(dtype, batch * m * n) as FloatArray;
+    // Zeroed: the TypeScript kernel adds its tiles into the result.
+    const out = zeroArray(dtype, batch * m * n) as FloatArray;
     // The BLAS reads and writes these arrays in place, one call per matrix of
     // the batch. Else the WebAssembly kernels where they run (twice as fast as
     // the TypeScript kernel already at 16×16·16×16, copies included:
@@ -532,7 +558,7 @@ export class CpuBackend implements Backend {
     dtype: DType,
     c: AdamConstants,
   ): Storage {
-    const out = allocArray(dtype, size) as FloatArray;
+    const out = resultArray(dtype, size) as FloatArray;
     const [p, g, mm, vv] = [param, grad, m, v] as FloatArray[];
     if (!wasmAdam(p, g, mm, vv, out, c)) adamLoop(p, g, mm, vv, out, c);
     return out;
@@ -542,7 +568,7 @@ export class CpuBackend implements Backend {
   gather(x: Storage, shape: Shape, axis: number, indices: Storage, count: number): Storage {
     const src = x as TypedArray, idx = indices as Int32Array;
     const [outer, size, inner] = around(shape, axis);
-    const out = allocArray(dtypeOf(src), outer * count * inner);
+    const out = resultArray(dtypeOf(src), outer * count * inner);
     for (let j = 0; j < count; j++) checkIndex(idx[j], size, axis);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
@@ -557,7 +583,7 @@ export class CpuBackend implements Backend {
   scatterAdd(g: Storage, gShape: Shape, axis: number, indices: Storage, size: number): Storage {
     const src = g as TypedArray, idx = indices as Int32Array;
     const [outer, count, inner] = around(gShape, axis);
-    const out = allocArray(dtypeOf(src), outer * size * inner);
+    const out = zeroArray(dtypeOf(src), outer * size * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
         const to = (o * size + checkIndex(idx[j], size, axis)) * inner;
@@ -581,7 +607,7 @@ export class CpuBackend implements Backend {
 
   /** Converts to another dtype; float to int32 truncates toward zero. */
   cast(x: Storage, size: number, _from: DType, to: DType): Storage {
-    const out = allocArray(to, size);
+    const out = resultArray(to, size);
     out.set(x as TypedArray);
     return out;
   }

@@ -95,6 +95,15 @@ export function setWasmEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** NN_WASM's value as a switch: unset or "1" on, "0" off; anything else is an error naming it. */
+function wasmWanted(value: string | undefined): boolean {
+  if (value === undefined || value === "1") return true;
+  if (value === "0") return false;
+  throw new RangeError(
+    `NN_WASM: expected 0 (TypeScript kernels) or 1 (WebAssembly), found "${value}"`,
+  );
+}
+
 /**
  * The runtime, started on first call; null when the kernels are off or cannot run here.
  *
@@ -106,20 +115,31 @@ export function setWasmEnabled(on: boolean): void {
  * assert.ok(rt !== null && rt.threads >= 1 && rt.heap > 0);
  * ```
  */
-/** NN_WASM's value as a switch: unset or "1" on, "0" off; anything else is an error naming it. */
-function wasmWanted(value: string | undefined): boolean {
-  if (value === undefined || value === "1") return true;
-  if (value === "0") return false;
-  throw new RangeError(
-    `NN_WASM: expected 0 (TypeScript kernels) or 1 (WebAssembly), found "${value}"`,
-  );
-}
-
 export function wasmRuntime(): Runtime | null {
   enabled ??= wasmWanted(envVar("NN_WASM"));
   if (!enabled) return null;
   if (runtime === undefined) runtime = start();
   return runtime;
+}
+
+/**
+ * Drops the kept copy (`matmul.ts`) if it holds bytes of `buffer`: called when
+ * the buffer is given back for reuse (`../reuse.ts`), after which the same
+ * bytes will hold other values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forgetKeptCopy, wasmRuntime } from "./runtime.ts";
+ * const rt = wasmRuntime()!;
+ * const buffer = new ArrayBuffer(64);
+ * rt.kept = { buffer: new WeakRef(buffer), offset: 0, bytes: 64 };
+ * forgetKeptCopy(buffer);
+ * assert.equal(rt.kept, null);
+ * ```
+ */
+export function forgetKeptCopy(buffer: ArrayBufferLike): void {
+  if (runtime?.kept?.buffer.deref() === buffer) runtime.kept = null;
 }
 
 /**
