@@ -25,6 +25,7 @@
 
 import { matmul } from "../lib/tensor/cpu/matmul.ts";
 import { wasmMatmul } from "../lib/tensor/cpu/wasm/matmul.ts";
+import { blasMatmul, productKernel } from "../lib/tensor/cpu/blas.ts";
 import { setThreadLimit } from "../lib/tensor/cpu/wasm/pool.ts";
 import { threadCount, wasmRuntime } from "../lib/tensor/cpu/wasm/runtime.ts";
 import { Generator, manualSeed } from "../lib/tensor/random.ts";
@@ -48,12 +49,26 @@ function missingDataDir(): never {
 }
 const sections = Deno.args.length > 0 ? Deno.args : ["matmul", "epochs", "part4_2"];
 
+/**
+ * The environment of the NumPy and PyTorch processes: ours without OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE, which our machines set to force OpenBLAS onto its AVX2 kernels. NumPy
+ * and PyTorch run the kernels a user's machine picks, and each prints the one it ran.
+ * (Our own BLAS reads this process's environment: run the whole bench under
+ * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` for ours on the same kernels.)
+ */
+const PYTHON_ENV = Object.fromEntries(
+  Object.entries(Deno.env.toObject()).filter(([name]) =>
+    name !== "OPENBLAS_CORETYPE" && name !== "OPENBLAS_L2_SIZE"
+  ),
+);
+
 /** Runs a command; returns its stdout's last line parsed as JSON, or the reason it failed. */
 async function json(command: string, args: string[], env?: Record<string, string>) {
   try {
     const { code, stdout, stderr } = await new Deno.Command(command, {
       args,
-      env,
+      env: command === Deno.execPath() ? env : { ...PYTHON_ENV, ...env },
+      clearEnv: command !== Deno.execPath(),
       cwd: root.pathname,
       stdout: "piped",
       stderr: "piped",
@@ -72,7 +87,8 @@ const load = () => Deno.loadavg().map((x) => x.toFixed(1)).join(" ");
 
 console.log(
   `Deno ${Deno.version.deno} (V8 ${Deno.version.v8}), ${navigator.hardwareConcurrency} CPUs, ` +
-    `our threads: ${threadCount()}, WebAssembly kernels: ${wasmRuntime() ? "on" : "off"}`,
+    `our threads: ${threadCount()}, WebAssembly kernels: ${wasmRuntime() ? "on" : "off"}; ` +
+    `our products: ${productKernel()}`,
 );
 
 // ---- matmul ---------------------------------------------------------------------------
@@ -90,11 +106,13 @@ class NumPy {
   #child: Deno.ChildProcess;
   #lines: AsyncIterator<string>;
   version = "";
+  kernel = "";
 
   constructor(env?: Record<string, string>) {
     this.#child = new Deno.Command("python3", {
       args: ["bench/side_by_side_numpy.py", "serve"],
-      env,
+      env: { ...PYTHON_ENV, ...env },
+      clearEnv: true,
       cwd: root.pathname,
       stdin: "piped",
       stdout: "piped",
@@ -114,6 +132,7 @@ class NumPy {
     if (done) throw new Error("python3 bench/side_by_side_numpy.py serve stopped");
     const answer = JSON.parse(value);
     this.version = answer.numpy;
+    this.kernel = answer.kernel;
     return answer.seconds;
   }
 
@@ -135,7 +154,20 @@ function lines(): TransformStream<string, string> {
   });
 }
 
-/** Our best time of `runs` products on at most `threads` threads, in seconds. */
+/** Our best time of `runs` products through the platform's BLAS, in seconds (NaN without one). */
+function timeBlas(a: FloatArray, b: FloatArray, out: FloatArray, shape: number[], runs: number) {
+  const [m, k, n] = shape;
+  if (!blasMatmul(a, b, out, m, n, k, false, false)) return NaN;
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    blasMatmul(a, b, out, m, n, k, false, false);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best / 1000;
+}
+
+/** Our best time of `runs` products on the WebAssembly kernels on at most `threads` threads, in seconds. */
 function timeOurs(
   a: FloatArray,
   b: FloatArray,
@@ -174,9 +206,9 @@ async function matmulSection() {
       `1T: one thread each`,
   );
   console.log(
-    "shape".padEnd(20) + "dtype".padEnd(9) + "ours".padStart(8) + "NumPy".padStart(8) +
-      "ours/NumPy".padStart(11) + "ours 1T".padStart(9) + "NumPy 1T".padStart(9) +
-      "ours/NumPy 1T".padStart(14),
+    "shape".padEnd(20) + "dtype".padEnd(9) + "BLAS".padStart(8) + "Wasm".padStart(8) +
+      "NumPy".padStart(8) + "BLAS/NumPy".padStart(11) + "Wasm/NumPy".padStart(11) +
+      "Wasm 1T".padStart(9) + "NumPy 1T".padStart(9) + "Wasm/NumPy 1T".padStart(14),
   );
   for (const dtype of DTYPES) {
     const Type = dtype === "float32" ? Float32Array : Float64Array;
@@ -184,9 +216,16 @@ async function matmulSection() {
       const [m, k, n] = shape;
       const { a, b, out } = matmulOperands(Type, m, k, n);
       const runs = runsFor(m, k, n);
-      const best = { ours: Infinity, ours1: Infinity, numpy: Infinity, numpy1: Infinity };
+      const best = {
+        blas: Infinity,
+        ours: Infinity,
+        ours1: Infinity,
+        numpy: Infinity,
+        numpy1: Infinity,
+      };
       timeOurs(a, b, out, shape, 1, Infinity); // warm-up: compiles, grows the memory, starts Workers
       for (let turn = 0; turn < TURNS; turn++) {
+        best.blas = Math.min(best.blas, timeBlas(a, b, out, shape, runs));
         best.ours = Math.min(best.ours, timeOurs(a, b, out, shape, runs, Infinity));
         best.numpy = Math.min(best.numpy, await numpy.time(dtype, m, k, n, runs));
         best.ours1 = Math.min(best.ours1, timeOurs(a, b, out, shape, runs, 1));
@@ -194,15 +233,15 @@ async function matmulSection() {
       }
       const g = (t: number) => 2 * m * n * k / t / 1e9;
       console.log(
-        `${m}×${k}·${k}×${n}`.padEnd(20) + dtype.padEnd(9) + fmt(g(best.ours)) +
-          fmt(g(best.numpy)) +
+        `${m}×${k}·${k}×${n}`.padEnd(20) + dtype.padEnd(9) + fmt(g(best.blas)) +
+          fmt(g(best.ours)) + fmt(g(best.numpy)) + fmt(best.numpy / best.blas, 2, 11) +
           fmt(best.numpy / best.ours, 2, 11) + fmt(g(best.ours1), 1, 9) +
           fmt(g(best.numpy1), 1, 9) +
           fmt(best.numpy1 / best.ours1, 2, 14),
       );
     }
   }
-  console.log(`NumPy ${numpy.version}; load average now ${load()}`);
+  console.log(`NumPy ${numpy.version}, ${numpy.kernel}; load average now ${load()}`);
   await numpy.close();
   await numpy1.close();
 }
@@ -264,6 +303,7 @@ async function ourFast(epochs: number): Promise<number[]> {
 
 async function epochsSection() {
   const rows: [string, string, number[] | string][] = [];
+  const kernels = new Set<string>();
   for (const [recipe, epochs] of [["book", 5], ["fast", 3]] as const) {
     // Each recipe in a fresh process, as NumPy's and PyTorch's run: one process that
     // ran the float64 recipe first runs the float32 one slower (V8's loops have
@@ -283,6 +323,7 @@ async function epochsSection() {
       dataDir,
       `${epochs}`,
     ]);
+    if (typeof numpy !== "string") kernels.add(`NumPy ${numpy.numpy}: ${numpy.kernel}`);
     rows.push([
       recipe,
       `NumPy ${numpy?.numpy ?? ""}`,
@@ -294,6 +335,7 @@ async function epochsSection() {
       dataDir,
       `${epochs}`,
     ]);
+    if (typeof torch !== "string") kernels.add(`PyTorch ${torch.torch}: ${torch.kernel}`);
     rows.push([
       recipe,
       `PyTorch ${torch?.torch ?? ""}, ${torch?.threads ?? "?"} thread(s)`,
@@ -318,6 +360,8 @@ async function epochsSection() {
         fmt(best / oursBest[recipe], 2, 11),
     );
   }
+  console.log(`ours: ${productKernel()}`);
+  for (const kernel of kernels) console.log(kernel);
 }
 
 // ---- Part4-2, whole scripts --------------------------------------------------------------
@@ -327,7 +371,10 @@ async function wallClock(command: string, args: string[]): Promise<number | stri
   const { code, stderr } = await new Deno.Command(command, {
     args,
     cwd: root.pathname,
-    env: { NN_DATA_DIR: dataDir },
+    env: command === Deno.execPath()
+      ? { NN_DATA_DIR: dataDir }
+      : { ...PYTHON_ENV, NN_DATA_DIR: dataDir },
+    clearEnv: command !== Deno.execPath(),
     stdout: "null",
     stderr: "piped",
   }).output();

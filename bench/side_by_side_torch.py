@@ -19,6 +19,8 @@ import time
 import numpy as np
 import torch
 
+from blas_kernel import kernel
+
 from side_by_side_numpy import read_idx  # the same reader as NumPy's half (same folder)
 
 
@@ -79,4 +81,9 @@ if __name__ == "__main__":
         torch.set_num_threads(int(sys.argv[4]))
     run = book if sys.argv[1] == "book" else fast
     result = run(pathlib.Path(sys.argv[2]) / "fashion-mnist", int(sys.argv[3]))
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "result": result}))
+    print(json.dumps({
+    "torch": torch.__version__,
+    "threads": torch.get_num_threads(),
+    "kernel": kernel(),
+    "result": result,
+}))

@@ -350,7 +350,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       options.scheduler?.step();
       overall?.update(epoch + 1);
       // Off a terminal there is no bar: a long run says how far it is, now and then.
-      if (label !== false && !stderrIsTerminal() && performance.now() - lastNote >= NOTE_EVERY_MS) {
+      // (The clock first: asking whether stderr is a terminal is a system call, ~14 µs.)
+      if (label !== false && performance.now() - lastNote >= NOTE_EVERY_MS && !stderrIsTerminal()) {
         lastNote = performance.now();
         const name = typeof label === "function" ? label(epoch) : label;
         writeStderr(`${name}: ${epoch + 1} of ${epochs} epochs done\n`);
