@@ -98,8 +98,9 @@ export class SoftmaxNetwork extends TwoLayerNetwork {
         }], found [${X.shape}]`,
       );
     }
-    this.a1 = X.matmul(this.weights1).add(this.bias1).relu();
-    this.a2 = this.a1.matmul(this.weights2).add(this.bias2).softmax(1);
+    const a1 = this.freeingTemporaries(() => X.matmul(this.weights1).add(this.bias1).relu());
+    this.a1 = a1;
+    this.a2 = this.freeingTemporaries(() => a1.matmul(this.weights2).add(this.bias2).softmax(1));
     return this.a2;
   }
 
@@ -132,7 +133,7 @@ export class SoftmaxNetwork extends TwoLayerNetwork {
     const dz2 = a2.sub(y);
     const dw2 = a1.T.matmul(dz2).mul(1 / m);
     const db2 = dz2.sum(0, true).mul(1 / m);
-    const dz1 = dz2.matmul(this.weights2.T).mul(a1.gt(0));
+    const dz1 = this.freeingTemporaries(() => dz2.matmul(this.weights2.T).mul(a1.gt(0)));
     const dw1 = X.T.matmul(dz1).mul(1 / m);
     const db1 = dz1.sum(0, true).mul(1 / m);
     return { weights1: dw1, bias1: db1, weights2: dw2, bias2: db2 };

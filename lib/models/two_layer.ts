@@ -175,11 +175,14 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * update), backward with rate `lr`; returns the loss, not read. It runs in
    * `tidy`, so its temporaries (several as large as the hidden layer's
    * activations) go back to the backend for the next step's ops; `a1` and `a2`
-   * stay until the next step replaces them, and are then disposed. With it a
+   * stay until the next step starts, which disposes them. With it a
    * full-batch loop makes no fresh arrays once the first step has run.
    */
   step(X: Tensor, y: Tensor, lr: number): Tensor {
-    const before = [this.a1, this.a2].filter((t) => t !== null && stepActivations.has(t));
+    // The last step's activations are not needed (forward makes new ones): their
+    // memory goes back before this step's forward asks for as much.
+    for (const t of [this.a1, this.a2]) if (t !== null && stepActivations.has(t)) t.dispose();
+    this.a1 = this.a2 = null;
     const { loss } = tidy(() => {
       const loss = this.loss(y, this.forward(X));
       this.backward(X, y, lr);
@@ -187,8 +190,20 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
       return { loss, kept: [this.a1!, this.a2!, this.weights()] };
     });
     stepActivations.add(this.a1!).add(this.a2!);
-    for (const t of before) if (t !== this.a1 && t !== this.a2) t!.dispose();
     return loss;
+  }
+
+  /**
+   * `f()`, in `tidy` when no weight records gradients: the temporaries of one
+   * line of the forward or backward pass go back to the backend as soon as the
+   * line is done (a 60000×128 float64 intermediate is 61 MB), not at the end of
+   * the step. With autograd on the weights, the graph needs them: plain `f()`.
+   */
+  protected freeingTemporaries(f: () => Tensor): Tensor {
+    const graph = [this.weights1, this.bias1, this.weights2, this.bias2].some((w) =>
+      w.requiresGrad
+    );
+    return graph ? f() : tidy(f);
   }
 
   /** The weights, for saving (see `saveModelJson`). */

@@ -69,3 +69,23 @@ Deno.test("train prints the book's lines", async () => {
   assertEquals(lines.length, 2);
   assert(/^Epoch 0, Loss: \d+\.\d+$/.test(lines[0]), lines[0]);
 });
+
+Deno.test("forward frees its temporaries early, except when the weights record a graph", () => {
+  nn.manualSeed(2);
+  const net = new nn.SoftmaxNetwork(6, 5, 3, { init: "he" });
+  const X = nn.rand([4, 6], { dtype: "float64" });
+  const y = nn.oneHot([0, 2, 1, 2], 3, { dtype: "float64" });
+  // The reference: the same forward written out on copies of the weights.
+  const p = Object.fromEntries(
+    Object.entries(net.weights()).map(([k, t]) => [k, t.detach()]),
+  ) as ReturnType<typeof net.weights>;
+  for (const t of Object.values(p)) t.requiresGrad = true;
+  const a1 = X.matmul(p.weights1).add(p.bias1).relu();
+  net.loss(y, a1.matmul(p.weights2).add(p.bias2).softmax(1)).backward();
+  // With autograd on the network's own weights, forward's intermediates must live until backward.
+  for (const w of Object.values(net.weights())) w.requiresGrad = true;
+  net.loss(y, net.forward(X)).backward();
+  for (const key of ["weights1", "bias1", "weights2", "bias2"] as const) {
+    assertClose(p[key].grad!.dataSync(), net[key].grad!.dataSync(), 1e-12, 1e-15, key);
+  }
+});
