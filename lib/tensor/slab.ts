@@ -51,9 +51,6 @@ interface Slab {
 /** The current slab of each size class, by log2 of the class's bytes. */
 const slabs: (Slab | undefined)[] = [];
 
-/** Every slab's buffer, so that `isSlabArray` can tell an array carved from one. */
-const slabBuffers = new WeakSet<ArrayBuffer>();
-
 /** A typed array type: its element size, and its two constructors a slab uses. */
 interface TypedArrayType<T> {
   readonly BYTES_PER_ELEMENT: number;
@@ -86,26 +83,8 @@ export function slabArray<T>(Type: TypedArrayType<T>, size: number): T {
   if (slab === undefined || slab.used + need > slab.buffer.byteLength) {
     slab = { buffer: new ArrayBuffer(ARRAYS_PER_SLAB << log), used: 0 };
     slabs[log] = slab;
-    slabBuffers.add(slab.buffer);
   }
   const offset = slab.used;
   slab.used += need;
   return new Type(slab.buffer, offset, size);
-}
-
-/**
- * Whether `array` lies in a slab: an array `slabArray` carved (or a view some
- * code made inside one: tensor storage never is one, as a tensor owns its
- * array). Such arrays may be handed out again once their tensor is disposed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isSlabArray, slabArray } from "./slab.ts";
- * assert.equal(isSlabArray(slabArray(Float32Array, 3)), true);
- * assert.equal(isSlabArray(new Float32Array(3)), false); // an array of its own
- * ```
- */
-export function isSlabArray(array: { buffer: ArrayBufferLike }): boolean {
-  return slabBuffers.has(array.buffer as ArrayBuffer);
 }

@@ -116,18 +116,3 @@ Deno.test("reuse: the WebAssembly matmul's kept copy of a data set is dropped wh
   assertEquals(status, 0, new TextDecoder().decode(stderr));
   assertEquals(JSON.parse(new TextDecoder().decode(stdout)), 2 * 20000 * 64);
 });
-
-Deno.test("reuse: small arrays come back as the same object for the same dtype and length", () => {
-  const x = nn.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "float64" });
-  let inside: TypedArray | null = null;
-  const kept = nn.tidy(() => {
-    const t = x.mul(2); // [2, 3] float64: a slab's array
-    inside = arrayOf(t);
-    return t.sum();
-  });
-  const next = x.add(1);
-  assert(arrayOf(next) === inside, "the temporary's array holds the next [2, 3] float64 result");
-  assertEquals([kept.item(), next.toArray()], [42, [[2, 3, 4], [5, 6, 7]]]);
-  const other = x.astype("float32").mul(1); // another dtype: not that array
-  assert((arrayOf(other) as unknown) !== inside);
-});
