@@ -168,6 +168,12 @@ export interface Backend {
   /** Reduces axis `axis` of `x`; the result has that axis removed. */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage;
   /**
+   * Optional fused pass: softmax (or, with `log`, log-softmax) of float `x`
+   * along `axis`, with the bits of the composite ops (max, sub, exp, sum,
+   * div; log-softmax: max, sub, exp, sum, log, sub), which run where it is absent.
+   */
+  softmax?(x: Storage, shape: Shape, axis: number, log: boolean): Storage;
+  /**
    * Batched `out[b] = op(a[b]) · op(b[b])`, all operands in `dtype`. For int32,
    * products and sums wrap as int32 arithmetic does (as PyTorch's); a backend
    * without an int32 product throws a TypeError naming the dtype.

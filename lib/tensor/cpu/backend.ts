@@ -25,6 +25,7 @@ import { wasmAdam } from "./wasm/adam.ts";
 import { adamLoop } from "./adam.ts";
 import { giveBack, reusable, takeArray } from "./reuse.ts";
 import { forgetKeptCopy } from "./wasm/runtime.ts";
+import { softmaxInto } from "./softmax.ts";
 
 /** A new array an op writes every element of (reused memory is not cleared first). */
 function resultArray(dtype: DType, size: number): TypedArray {
@@ -514,6 +515,14 @@ export class CpuBackend implements Backend {
       if (op === "sum" && outDtype === "int32") checkInt32Sums(acc);
       out.set(isArg ? arg : acc, o * inner);
     }
+    return out;
+  }
+
+  /** Softmax or log-softmax along `axis` in one pass per row (`./softmax.ts`). */
+  softmax(x: Storage, shape: Shape, axis: number, log: boolean): Storage {
+    const src = x as FloatArray;
+    const out = resultArray(dtypeOf(src), src.length) as FloatArray;
+    softmaxInto(src, out, ...around(shape, axis), log);
     return out;
   }
 
