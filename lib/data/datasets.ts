@@ -236,12 +236,13 @@ async function ex2data2(options: Ex2data2Options = {}): Promise<LocatedDataset> 
     ? await locate(entry.urls, { sha256: entry.sha256, fileName: entry.file, ...downloadOptions })
     : await locate(url, { ...downloadOptions, dataDir: null });
   const name = url === undefined ? located.path : describeSource(url);
-  const table = await readCsv(located.path, {
-    names,
-    source: name,
-    // NaN or infinities would only show up later as a NaN loss; say where they are now.
-    finite: true,
-  });
+  const table = await evictingUnreadable(located, () =>
+    readCsv(located.path, {
+      names,
+      source: name,
+      // NaN or infinities would only show up later as a NaN loss; say where they are now.
+      finite: true,
+    }));
   // The book's file has 118 rows; a file of the user's may have any number (readCsv wants one).
   if (url === undefined && table.length !== expectedRows) {
     throw new DataFormatError(
@@ -423,7 +424,8 @@ async function readIdxFile(
       ...downloadOptions,
       dataDir: null,
     });
-    return { idx: await readIdx(located.path, { magic }), located };
+    const idx = await evictingUnreadable(located, () => readIdx(located.path, { magic }));
+    return { idx, located };
   }
   const dataDir = await mirrorFolder(downloadOptions);
   if (dataDir) {
@@ -447,7 +449,40 @@ async function readIdxFile(
     ...downloadOptions,
     dataDir: null,
   });
-  return { idx: await readIdx(located.path, { magic }), located };
+  const idx = await evictingUnreadable(located, () => readIdx(located.path, { magic }));
+  return { idx, located };
+}
+
+/**
+ * `read()` of a located file; when the file is this module's cached copy
+ * (downloaded now or earlier) and is not what it should be (a
+ * `DataFormatError`: say an HTML error page served with 200 OK for a URL with
+ * no checksum), the copy is removed and the error says so, so that the next
+ * run downloads it again instead of failing on it for ever. Files the user
+ * named (a path, `NN_DATA_DIR`) are never removed.
+ */
+async function evictingUnreadable<T>(located: Located, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof DataFormatError) || (located.from !== "cache" && located.from !== "url")) {
+      throw e;
+    }
+    try {
+      await Deno.remove(located.path);
+    } catch (removal) {
+      if (!(removal instanceof Deno.errors.NotFound)) {
+        throw new DataFormatError(
+          `${e.message} (the cached copy ${located.path} could not be removed: ${removal}; ` +
+            "delete it, or the next run will read it again)",
+        );
+      }
+    }
+    throw new DataFormatError(
+      `${e.message} (this was the cached copy ${located.path}; it has been removed, so the ` +
+        "next run downloads the file again)",
+    );
+  }
 }
 
 /** Loads a split of an IDX image data set by its manifest entry and checks its shapes. */

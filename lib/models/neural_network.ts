@@ -93,6 +93,7 @@ export class NeuralNetwork extends TwoLayerNetwork {
    * `-(1/m) Σ [y·ln ŷ + (1 - y)·ln(1 - ŷ)]`, as a scalar tensor.
    */
   loss(y: Tensor, yHat: Tensor): Tensor {
+    this.checkLabels(y, yHat, "labels y");
     const m = y.shape[0];
     const terms = y.mul(yHat.log()).add(y.neg().add(1).mul(yHat.neg().add(1).log()));
     return terms.sum().mul(-1 / m);

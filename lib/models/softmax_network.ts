@@ -110,6 +110,7 @@ export class SoftmaxNetwork extends TwoLayerNetwork {
    * as a scalar tensor.
    */
   loss(y: Tensor, yHat: Tensor): Tensor {
+    this.checkLabels(y, yHat, "one-hot labels y");
     return y.mul(yHat.add(1e-8).log()).sum().mul(-1 / y.shape[0]);
   }
 

@@ -211,6 +211,20 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
     return pick(this);
   }
 
+  /**
+   * Checks that the targets `y` have the shape of the predictions `yHat`, so
+   * that a wrong label tensor is named here, not inside the loss's arithmetic.
+   */
+  protected checkLabels(y: Tensor, yHat: Tensor, what: string): void {
+    if (y.shape.length !== yHat.shape.length || y.shape.some((d, i) => d !== yHat.shape[i])) {
+      throw new ShapeError(
+        `${this.constructor.name}.loss: expected ${what} of shape [${
+          yHat.shape.join(", ")
+        }] (one row per prediction), found [${y.shape.join(", ")}]`,
+      );
+    }
+  }
+
   /** Checks that the targets `y` have one row per row of `X` and one column per output. */
   protected checkTargets(X: Tensor, y: Tensor, what: string): void {
     const [m, outputs] = [X.shape[0], this.sizes[2]];

@@ -15,10 +15,12 @@ import {
   encodeSafetensors,
   linePlot,
   MnistData,
+  NeuralNetwork,
   parseCsv,
   readIdx,
   saveSafetensors,
   ShapeError,
+  SoftmaxNetwork,
   standardize,
   tensor,
   writeFileAtomic,
@@ -168,6 +170,32 @@ const cases: HostileCase[] = [
     run: (dir) => linePlot({ y: [1, 2, 3] }).save(`${dir}/out`),
     error: Error,
     names: ["$DIR/out", "directory"],
+  },
+  {
+    name: "take with an index that is not an integer",
+    run: () => tensor([1, 2, 3]).take([0, 1.5]),
+    error: TypeError,
+    names: ["take", "expected integer indices", "found 1.5 at position 1"],
+  },
+  {
+    name: "NeuralNetwork.train on labels with a row too few",
+    run: () =>
+      new NeuralNetwork(2, 3, 1).train(tensor([[0, 1], [1, 0], [1, 1]]), tensor([[1], [0]]), {
+        epochs: 1,
+        lr: 0.1,
+        onEpoch: () => {},
+      }),
+    error: ShapeError,
+    names: ["NeuralNetwork.loss", "expected labels y of shape [3, 1]", "found [2, 1]"],
+  },
+  {
+    name: "SoftmaxNetwork.calculateLoss on one-hot rows of the wrong width",
+    run: () => {
+      const net = new SoftmaxNetwork(2, 3, 4);
+      return net.calculateLoss(tensor([[0, 1, 0]]), net.forward(tensor([[0.5, 0.5]])));
+    },
+    error: ShapeError,
+    names: ["SoftmaxNetwork.loss", "expected one-hot labels y of shape [1, 4]", "found [1, 3]"],
   },
 ];
 

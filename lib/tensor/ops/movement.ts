@@ -173,8 +173,14 @@ function indexTensor(x: Tensor, indices: Tensor | readonly number[]): Tensor {
     }
     return indices;
   }
-  if (!Array.isArray(indices) || indices.some((i) => !Number.isInteger(i))) {
+  if (!Array.isArray(indices)) {
     throw new TypeError(`take: expected an array of integer indices, found ${describe(indices)}`);
+  }
+  const bad = indices.findIndex((i) => !Number.isInteger(i));
+  if (bad >= 0) {
+    throw new TypeError(
+      `take: expected integer indices, found ${describe(indices[bad])} at position ${bad}`,
+    );
   }
   const data = allocArray("int32", indices.length);
   data.set(indices);
