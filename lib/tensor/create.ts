@@ -78,9 +78,19 @@ function nestedShape(data: NestedInput): number[] {
   while (Array.isArray(level)) {
     shape.push(level.length);
     level = level[0];
+    // The filling below recurses once per axis: refuse what would overflow the stack.
+    if (shape.length > MAX_AXES) {
+      throw new RangeError(
+        `tensor: expected nested arrays at most ${MAX_AXES} deep (as NumPy's 64 axes), found ` +
+          "deeper nesting",
+      );
+    }
   }
   return shape;
 }
+
+/** The most axes a tensor made from nested arrays may have (NumPy 2's limit). */
+const MAX_AXES = 64;
 
 function flattenInto(
   data: NestedInput,
@@ -191,7 +201,7 @@ function withShape(data: TypedArray, natural: number[], options: FromDataOptions
 /** A tensor of `shape` filled with `value`. */
 function filled(shapeIn: readonly number[], value: number, options: TensorOptions, op: string) {
   const shape = checkShape(shapeIn, op);
-  const data = allocArray(checkDType(options.dtype ?? "float32", op), sizeOf(shape));
+  const data = allocArray(checkDType(options.dtype ?? "float32", op), sizeOf(shape), op);
   if (value !== 0) data.fill(value);
   return make(data, shape, options);
 }
@@ -293,7 +303,7 @@ export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
  */
 export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
   const shape = checkShape([n, m], "eye");
-  const data = allocArray(checkDType(options.dtype ?? "float32", "eye"), n * m);
+  const data = allocArray(checkDType(options.dtype ?? "float32", "eye"), n * m, "eye");
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return make(data, shape, options);
 }
@@ -368,7 +378,7 @@ function randomArray(shapeIn: readonly number[], options: RandomOptions, op: str
   if (dtype === "int32") {
     throw new TypeError(`${op}: expected a float dtype for random values, found int32`);
   }
-  return { shape, data: allocArray(dtype, sizeOf(shape)) as Float32Array | Float64Array };
+  return { shape, data: allocArray(dtype, sizeOf(shape), op) as Float32Array | Float64Array };
 }
 
 /**
@@ -432,7 +442,11 @@ export function randint(
   options: RandomOptions = {},
 ): Tensor {
   const shape = checkShape(shapeIn, "randint");
-  const data = allocArray(checkDType(options.dtype ?? "int32", "randint"), sizeOf(shape));
+  const data = allocArray(
+    checkDType(options.dtype ?? "int32", "randint"),
+    sizeOf(shape),
+    "randint",
+  );
   const generator = options.generator ?? defaultGenerator();
   for (let i = 0; i < data.length; i++) data[i] = generator.randint(low, high);
   return make(data, shape, options);

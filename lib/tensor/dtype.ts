@@ -57,7 +57,8 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
 
 /**
  * Allocates a zero-filled typed array of `size` elements for `dtype` (a small
- * one is a view on a shared slab: see `slab.ts`).
+ * one is a view on a shared slab: see `slab.ts`). Memory that cannot be had is
+ * a RangeError saying how much was asked for (V8's own words name neither).
  *
  * Chapter: 4.6 tensors (张量).
  *
@@ -66,17 +67,48 @@ export function checkDType(dtype: unknown, where = "dtype"): DType {
  * import assert from "node:assert/strict";
  * import { allocArray } from "./dtype.ts";
  * assert(allocArray("int32", 3) instanceof Int32Array);
+ * assert.throws(() => allocArray("float64", 2 ** 50), /2\^50 float64 elements \(9.0 PB\)/);
  * ```
  */
-export function allocArray(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case "float32":
-      return slabArray(Float32Array, size);
-    case "float64":
-      return slabArray(Float64Array, size);
-    case "int32":
-      return slabArray(Int32Array, size);
+export function allocArray(dtype: DType, size: number, where?: string): TypedArray {
+  try {
+    switch (dtype) {
+      case "float32":
+        return slabArray(Float32Array, size);
+      case "float64":
+        return slabArray(Float64Array, size);
+      case "int32":
+        return slabArray(Int32Array, size);
+    }
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = size * BYTES[dtype];
+    throw new RangeError(
+      `${where === undefined ? "" : `${where}: `}cannot allocate ${
+        countText(size)
+      } ${dtype} elements (${bytesText(bytes)}): more than ` +
+        `this machine's memory or V8's limit on one array allows (${e.message})`,
+    );
   }
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/** A count, as a power of two when it is one (2^50 reads better than 1125899906842624). */
+function countText(n: number): string {
+  const log = Math.log2(n);
+  return Number.isInteger(log) && log >= 20 ? `2^${log}` : String(n);
+}
+
+/** Bytes in the largest unit that keeps the figure at or above 1. */
+function bytesText(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+  let i = 0;
+  while (bytes >= 1000 && i < units.length - 1) {
+    bytes /= 1000;
+    i++;
+  }
+  return `${bytes.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /**

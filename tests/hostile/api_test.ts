@@ -17,6 +17,7 @@ import {
   MnistData,
   NeuralNetwork,
   parseCsv,
+  randn,
   readIdx,
   saveSafetensors,
   ShapeError,
@@ -25,6 +26,7 @@ import {
   tensor,
   writeFileAtomic,
   writeMetrics,
+  zeros,
 } from "../../mod.ts";
 import type { Tensor } from "../../mod.ts";
 import { type HostileCase, hostileTests } from "./helpers.ts";
@@ -196,6 +198,28 @@ const cases: HostileCase[] = [
     },
     error: ShapeError,
     names: ["SoftmaxNetwork.loss", "expected one-hot labels y of shape [1, 4]", "found [1, 3]"],
+  },
+  {
+    name: "zeros of 2^53 elements",
+    run: () => zeros([2 ** 26, 2 ** 27]),
+    error: RangeError,
+    names: ["zeros: cannot allocate", "2^53 float32 elements (36.0 PB)"],
+  },
+  {
+    name: "randn of 2^40 float64 elements (past the machine's memory)",
+    run: () => randn([2 ** 20, 2 ** 20], { dtype: "float64" }),
+    error: RangeError,
+    names: ["randn: cannot allocate", "2^40 float64 elements (8.8 TB)"],
+  },
+  {
+    name: "a tensor from arrays nested 100,000 deep",
+    run: () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      return tensor(deep as number[]);
+    },
+    error: RangeError,
+    names: ["tensor", "expected nested arrays at most 64 deep"],
   },
 ];
 
