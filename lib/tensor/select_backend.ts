@@ -27,8 +27,6 @@ import { describeAdapter, isSoftwareAdapter, probeAdapter } from "./webgpu/devic
  */
 export type BackendName = "cpu" | "webgpu" | "auto";
 
-const NAMES: readonly string[] = ["cpu", "webgpu", "auto"];
-
 const cpu = new CpuBackend();
 let current: Backend = cpu;
 let gpu: Promise<WebGpuBackend> | null = null;
@@ -79,16 +77,36 @@ async function webgpu(adapter?: GPUAdapter): Promise<WebGpuBackend> {
   }
 }
 
+/**
+ * The backend `NN_BACKEND` names for `"auto"` ("cpu" or "webgpu"), or
+ * undefined when it is unset, empty or "auto"; any other value is a TypeError
+ * naming the variable, also where "auto" is decided without it (float64).
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { backendOverride } from "./select_backend.ts";
+ * assert.ok([undefined, "cpu", "webgpu"].includes(backendOverride()));
+ * ```
+ */
+export function backendOverride(): "cpu" | "webgpu" | undefined {
+  const override = envVar("NN_BACKEND");
+  if (override === undefined || override === "" || override === "auto") return undefined;
+  if (override !== "cpu" && override !== "webgpu") {
+    throw new TypeError(
+      `setBackend: the environment variable NN_BACKEND must be "cpu", "webgpu" or "auto", ` +
+        `found ${JSON.stringify(override)}`,
+    );
+  }
+  return override;
+}
+
 /** What `"auto"` picks: NN_BACKEND if set, else WebGPU on a hardware adapter, else the CPU. */
 async function chooseAuto(): Promise<Backend> {
-  const override = envVar("NN_BACKEND");
-  if (override !== undefined && override !== "" && override !== "auto") {
-    if (!NAMES.includes(override)) {
-      throw new TypeError(
-        `setBackend: the environment variable NN_BACKEND must be "cpu", "webgpu" or "auto", ` +
-          `found ${JSON.stringify(override)}`,
-      );
-    }
+  const override = backendOverride();
+  if (override !== undefined) {
     explain(`backend "auto" → "${override}": NN_BACKEND=${override}`);
     return override === "cpu" ? cpu : await webgpu();
   }

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { describeBackend, setBackend } from "../tensor/select_backend.ts";
+import { backendOverride, describeBackend, setBackend } from "../tensor/select_backend.ts";
 import { NonFiniteLossError } from "./fit.ts";
 
 /** One flag: its type, default and help line. */
@@ -166,6 +166,7 @@ export async function useScriptBackend(
     );
   }
   if (dtype === "float64" && name === "auto") {
+    backendOverride(); // a bad NN_BACKEND is an error here too, not silently ignored
     await setBackend("cpu");
     return `Backend: ${describeBackend()} (auto: float64 needs the CPU; --dtype float32 may ` +
       "use a GPU)";

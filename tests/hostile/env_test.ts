@@ -35,6 +35,14 @@ Deno.test("hostile env: an undocumented value of an NN_ variable is an error nam
       'NN_BACKEND must be "cpu", "webgpu" or "auto"',
     ],
     [
+      // float64 decides "auto" without NN_BACKEND (the CPU); a bad value is still named.
+      { NN_BACKEND: "garbage" },
+      'const { useScriptBackend } = await import("' +
+      new URL("../../lib/train/cli.ts", import.meta.url).href +
+      '"); await useScriptBackend("auto", "float64");',
+      'NN_BACKEND must be "cpu", "webgpu" or "auto", found "garbage"',
+    ],
+    [
       { NN_CACHE_DIR: "~/cache" },
       "nn.cacheDir();",
       'NN_CACHE_DIR: expected an absolute path, found "~/cache"',
