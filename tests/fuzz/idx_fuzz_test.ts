@@ -30,6 +30,10 @@ const TOKENS = [
   [0x7f, 0xff, 0xff, 0xff],
   [0, 0, 0, 0],
   [0x1f, 0x8b],
+  // Sizes whose product passes 2^32 and 2^53 (or is 0 times a huge one): refused at once.
+  [0x00, 0x01, 0x00, 0x00],
+  [0x00, 0x00, 0x00, 0x21],
+  [0x10, 0x00, 0x00, 0x01],
 ].map((t) => new Uint8Array(t));
 
 Deno.test("fuzz idx: damaged IDX files, gzipped or not, read fully or give a DataFormatError", async () => {

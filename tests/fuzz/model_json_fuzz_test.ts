@@ -45,6 +45,10 @@ const HOSTILE = [
   "true",
   "-0",
   "5e-324",
+  // Finite in float64, not in float32 (3.4028234663852886e38 is float32's largest).
+  "1e308",
+  "3.5e38",
+  "-3.5e38",
 ];
 
 /** The model's text with one value (a key's array, a row or a number) replaced. */
@@ -82,6 +86,24 @@ Deno.test("fuzz model.json: damaged models load whole or give a DataFormatError"
       const read = JSON.parse(decoder.decode(input));
       for (const key of ["weights1", "bias1", "weights2", "bias2"]) {
         assertEquals(JSON.stringify(back[key]), JSON.stringify(read[key]), key);
+      }
+    },
+    allowed: [DataFormatError],
+  });
+  assert(report.valid > 0 && report.refused > report.cases / 4, JSON.stringify(report));
+});
+
+Deno.test("fuzz model.json: read as float32, values past float32's range are refused, never Infinity", async () => {
+  const decoder = new TextDecoder();
+  const report = await fuzz({
+    name: "parseModelJson float32",
+    seed: 4322,
+    cases: 1500,
+    input: (rng) => damageValue(rng),
+    parse: (input) => parseModelJson(decoder.decode(input), "fuzz.json", "float32"),
+    check: (net) => {
+      for (const w of Object.values(net.weights())) {
+        assert(w.dtype === "float32" && w.dataSync().every(Number.isFinite), "finite float32");
       }
     },
     allowed: [DataFormatError],
