@@ -145,6 +145,13 @@ export function parseModelJson(
   try {
     data = JSON.parse(text);
   } catch {
+    // UTF-16 (as some Windows editors save) read as UTF-8: a NUL between every two characters.
+    if (/^(\uFFFD\uFFFD)?(?:[^\u0000]\u0000|\u0000[^\u0000])/.test(text)) {
+      throw new DataFormatError(
+        `${source}: expected JSON in UTF-8, found text that looks like UTF-16 read as UTF-8 (a ` +
+          "zero character beside each one): save the file as UTF-8, or decode it as UTF-16",
+      );
+    }
     throw new DataFormatError(`${source}, ${whereJsonFails(text)}`);
   }
   // JSON.parse keeps the last of two equal keys without a word; a model must not.

@@ -11,6 +11,7 @@ import {
   loadModelJson,
   manualSeed,
   NeuralNetwork,
+  parseModelJson,
   saveModelJson,
   tensor,
 } from "../../mod.ts";
@@ -211,6 +212,12 @@ const cases: HostileCase[] = [
     names: ["$DIR/model.json, line 1, column 2", `expected JSON, found "'weights1'`],
   },
   {
+    name: "UTF-16 bytes decoded as UTF-8 and handed to parseModelJson",
+    run: () => parseModelJson(new TextDecoder().decode(utf16(model({}))), "pasted.json"),
+    error: DataFormatError,
+    names: ["pasted.json: expected JSON in UTF-8, found text that looks like UTF-16", "UTF-8"],
+  },
+  {
     name: "a folder named model.json",
     files: { "model.json/x": "" },
     run: load,
@@ -237,6 +244,12 @@ const cases: HostileCase[] = [
 ];
 
 hostileTests("model.json", cases);
+
+/** `text` in UTF-16 little-endian with its byte order mark (ASCII text, as a model.json is). */
+function utf16(text: string): Uint8Array {
+  const codes = [0xfeff, ...Array.from(text, (c) => c.charCodeAt(0))];
+  return Uint8Array.from(codes.flatMap((c) => [c & 0xff, c >> 8]));
+}
 
 Deno.test("hostile model.json: a UTF-8 byte order mark (Notepad's) is read as UTF-8", async () => {
   const dir = await Deno.makeTempDir();
