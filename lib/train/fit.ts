@@ -318,7 +318,17 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       const current: Pending = { epoch, losses: [], sizes: [], counts: new Map(), seconds: 0 };
       let index = 0;
       for (const batch of options.batches(epoch)) {
-        const { loss, size = 1, counts } = step(batch, epoch, index);
+        let stepped: StepResult;
+        try {
+          stepped = step(batch, epoch, index);
+        } catch (error) {
+          // A loss that became NaN or infinite in a step not read yet is the cause; an error
+          // from a later step (a loss refusing NaN inputs, say) is only its symptom.
+          bar?.finish();
+          overall?.finish();
+          throw (await divergence([...pending, current], perEpoch)) ?? error;
+        }
+        const { loss, size = 1, counts } = stepped;
         if (loss.size !== 1) {
           throw new ShapeError(
             `fit: expected step to return the batch's loss as one number, found shape [${loss.shape}]`,
@@ -368,6 +378,33 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   } finally {
     signals?.stop();
   }
+}
+
+/**
+ * The first loss of `epochs` (read in one go) that is NaN or infinite, as the
+ * error `fit` gives for it; null when all are finite or they cannot be read.
+ */
+async function divergence(
+  epochs: readonly Pending[],
+  perEpoch: number | undefined,
+): Promise<NonFiniteLossError | null> {
+  const all = epochs.flatMap((p) => p.losses);
+  if (all.length === 0) return null;
+  let values: ArrayLike<number>;
+  try {
+    values = await (all.length === 1 ? all[0] : stack(all)).data();
+  } catch {
+    return null;
+  }
+  let k = 0;
+  for (const p of epochs) {
+    for (let b = 0; b < p.losses.length; b++, k++) {
+      if (!Number.isFinite(values[k])) {
+        return new NonFiniteLossError(values[k], p.epoch, b, perEpoch ?? p.losses.length);
+      }
+    }
+  }
+  return null;
 }
 
 /** Off a terminal, how often a long run writes a line saying how far it is. */

@@ -50,6 +50,48 @@ Deno.test("fit: losses are read every readEvery epochs, the schedule runs before
   ]);
 });
 
+Deno.test("fit: a step that throws after an unread loss went non-finite reports the loss, not the symptom", async () => {
+  const symptom = new RangeError("BCELoss: expected every input between 0 and 1, found NaN");
+  let calls = 0;
+  await assert.rejects(
+    fit({
+      epochs: 10,
+      batches: () => [0],
+      batchesPerEpoch: 1,
+      readEvery: 100, // no read before the step that throws
+      progress: false,
+      step: () => {
+        calls++;
+        if (calls === 5) throw symptom;
+        return { loss: tensor(calls === 3 ? Infinity : 1) };
+      },
+    }),
+    (e: unknown) => {
+      assert.ok(e instanceof NonFiniteLossError, `${e}`);
+      assert.equal(
+        e.message,
+        "the loss became Infinity at epoch 2: the run diverged (a smaller learning rate helps)",
+      );
+      return true;
+    },
+  );
+  // With every loss finite, the step's own error comes out as it was.
+  calls = 0;
+  await assert.rejects(
+    fit({
+      epochs: 10,
+      batches: () => [0],
+      readEvery: 100,
+      progress: false,
+      step: () => {
+        if (++calls === 2) throw symptom;
+        return { loss: tensor(1) };
+      },
+    }),
+    (e: unknown) => e === symptom,
+  );
+});
+
 Deno.test("fit: a non-finite loss stops the run, naming the epoch and batch", async () => {
   for (
     const [bad, batches, where] of [[NaN, 3, "epoch 1, batch 2"], [
