@@ -322,10 +322,22 @@ function cachePath(
 /** Why the local file at `path` cannot be used, or `undefined` when it can. */
 async function checkLocal(path: string, checksum: Checksum): Promise<string | undefined> {
   if (!(await isFile(path))) {
-    return (await isFolder(path)) ? "expected a file, found a folder" : "no such file";
+    if (await isFolder(path)) return "expected a file, found a folder";
+    // A pipe (`--data <(gunzip -c file.gz)`, `/dev/stdin`) is read as a file is.
+    if (!(await isPipe(path))) return "no such file";
   }
   if (checksum.sha256 === undefined && checksum.md5 === undefined) return undefined;
   return await checksumMismatch(await Deno.readFile(path), checksum);
+}
+
+/** Whether `path` is a pipe or a terminal's device: something to read once, not a file. */
+async function isPipe(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFifo === true || info.isCharDevice === true;
+  } catch {
+    return false;
+  }
 }
 
 /**
