@@ -186,6 +186,7 @@ export async function locate(
   );
   const subdir = options.subdir === undefined ? undefined : checkSubdir(options.subdir);
   const root = options.cacheDir ?? cacheDir();
+  if (sources.some((s) => s.kind === "http")) await checkCacheRoot(root, options);
   const dest = cachePath(root, subdir, name, sources, options);
   const checked = options.sha256 !== undefined || options.md5 !== undefined;
 
@@ -328,6 +329,36 @@ async function checkLocal(path: string, checksum: Checksum): Promise<string | un
   }
   if (checksum.sha256 === undefined && checksum.md5 === undefined) return undefined;
   return await checksumMismatch(await Deno.readFile(path), checksum);
+}
+
+/**
+ * Throws a DownloadError naming the setting (`options.cacheDir`,
+ * `NN_CACHE_DIR` or the default) when the cache folder is a file, or is under
+ * one: found before any download, not as an OS error from `mkdir` after it.
+ */
+async function checkCacheRoot(root: string, options: DownloadOptions): Promise<void> {
+  const setting = options.cacheDir !== undefined
+    ? "options.cacheDir"
+    : envVar("NN_CACHE_DIR")
+    ? "NN_CACHE_DIR"
+    : "the default cache folder";
+  // The nearest part of the path that exists must be a folder (mkdir makes the rest).
+  for (let path = root;; path = dirname(path)) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch (e) {
+      const missing = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
+      if (missing && dirname(path) !== path) continue;
+      if (missing) return;
+      throw e;
+    }
+    if (info.isDirectory) return;
+    throw new DownloadError(
+      `${setting}: expected a folder for downloaded files, found a file at "${path}"` +
+        (setting === "NN_CACHE_DIR" ? " (fix or unset NN_CACHE_DIR)" : ""),
+    );
+  }
 }
 
 /** Whether `path` is a pipe or a terminal's device: something to read once, not a file. */

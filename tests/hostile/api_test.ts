@@ -12,6 +12,7 @@ import {
   confusionMatrix,
   DataFormatError,
   download,
+  DownloadError,
   encodeSafetensors,
   linePlot,
   MnistData,
@@ -220,6 +221,16 @@ const cases: HostileCase[] = [
     },
     error: RangeError,
     names: ["tensor", "expected nested arrays at most 64 deep"],
+  },
+  {
+    name: "download into a cache folder that is a file",
+    files: { cache: "not a folder" },
+    run: (dir) => download(URL_, { cacheDir: `${dir}/cache/sub` }),
+    error: DownloadError,
+    names: [
+      "options.cacheDir",
+      'expected a folder for downloaded files, found a file at "$DIR/cache"',
+    ],
   },
 ];
 
