@@ -146,7 +146,7 @@ export function parseModelJson(
     data = JSON.parse(text);
   } catch {
     // UTF-16 (as some Windows editors save) read as UTF-8: a NUL between every two characters.
-    if (/^(\uFFFD\uFFFD)?(?:[^\u0000]\u0000|\u0000[^\u0000])/.test(text)) {
+    if (looksLikeUtf16(text)) {
       throw new DataFormatError(
         `${source}: expected JSON in UTF-8, found text that looks like UTF-16 read as UTF-8 (a ` +
           "zero character beside each one): save the file as UTF-8, or decode it as UTF-16",
@@ -277,6 +277,17 @@ export async function loadModelJson(
     }
   }
   return parseModelJson(text, name, dtype);
+}
+
+/**
+ * Whether `text` is UTF-16 that was decoded as UTF-8: after the byte order
+ * mark's two replacement characters, if any, one of the first two characters
+ * is NUL and the other is not (ASCII in UTF-16 is a zero byte beside each).
+ */
+function looksLikeUtf16(text: string): boolean {
+  const start = text.startsWith("\uFFFD\uFFFD") ? 2 : 0;
+  if (text.length < start + 2) return false;
+  return (text.charCodeAt(start) === 0) !== (text.charCodeAt(start + 1) === 0);
 }
 
 /** The text of a model file: UTF-8, or an error naming the encoding it is in instead. */
