@@ -350,8 +350,9 @@ async function checkCacheRoot(root: string, options: DownloadOptions): Promise<v
     } catch (e) {
       const missing = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory;
       if (missing && dirname(path) !== path) continue;
-      if (missing) return;
-      throw e;
+      // Nothing found, or a folder this process may not look at (--allow-read names the cache,
+      // not its parents): mkdir decides, and names what it cannot do.
+      return;
     }
     if (info.isDirectory) return;
     throw new DownloadError(
