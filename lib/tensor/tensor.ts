@@ -17,6 +17,7 @@ import * as binary from "./ops/binary.ts";
 import * as reduce from "./ops/reduce.ts";
 import { type ReduceOptions, reduceOptions } from "./ops/reduce.ts";
 import * as movement from "./ops/movement.ts";
+import * as composite from "./ops/composite.ts";
 import { matmul } from "./ops/matmul.ts";
 import { logSoftmax, softmax } from "./ops/softmax.ts";
 import { astype } from "./ops/astype.ts";
@@ -515,6 +516,10 @@ export class Tensor {
   eq(other: Tensor | number): Tensor {
     return binary.compare("eq", this, other);
   }
+  /** 1 where `this != other`, else 0 (NaN differs from everything, itself included). */
+  ne(other: Tensor | number): Tensor {
+    return composite.ne(this, other);
+  }
 
   /** `-this`. */
   neg(): Tensor {
@@ -560,6 +565,22 @@ export class Tensor {
   clip(min: number, max: number): Tensor {
     return unary.clip(this, min, max);
   }
+  /** `this²`. */
+  square(): Tensor {
+    return composite.square(this);
+  }
+  /** `1 / this`. */
+  reciprocal(): Tensor {
+    return composite.reciprocal(this);
+  }
+  /** `1 / √this`. */
+  rsqrt(): Tensor {
+    return composite.rsqrt(this);
+  }
+  /** `this · σ(this)` (SiLU, or swish). */
+  silu(): Tensor {
+    return composite.silu(this);
+  }
 
   // ---- Reductions -------------------------------------------------------------
   // Each takes `(axis, options)`: the axis (one, several, or all when omitted or
@@ -595,6 +616,36 @@ export class Tensor {
   /** The largest value over `axis`; options as `sum`'s. */
   max(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
     return reduce.max(this, axis ?? undefined, reduceOptions("max", options, KEEP, true).keepdims);
+  }
+  /**
+   * `log Σ e^x` over `axis` (all axes when omitted), computed without
+   * overflow, as PyTorch's `logsumexp`; `keepdims` keeps the axis as size 1.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([[0, 0], [1000, 1000]], { dtype: "float64" });
+   * assert.deepEqual(x.logsumexp(1).toArray(), [Math.LN2, 1000 + Math.LN2]);
+   * ```
+   */
+  logsumexp(axis?: number, keepdims = false): Tensor {
+    return composite.logsumexp(this, axis, keepdims);
+  }
+  /**
+   * The Euclidean (2-) norm over `axis` (all axes when omitted), as PyTorch's
+   * `norm`; its gradient is 0 where the norm is 0.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.equal(tensor([3, 4]).norm().item(), 5);
+   * assert.deepEqual(tensor([[3, 4], [0, 0]]).norm(1).toArray(), [5, 0]);
+   * ```
+   */
+  norm(axis?: number, keepdims = false): Tensor {
+    return composite.norm(this, axis, keepdims);
   }
   /** The smallest value over `axis`; options as `sum`'s. */
   min(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
@@ -661,6 +712,26 @@ export class Tensor {
   /** The same elements in another shape; one size may be -1 (inferred). */
   reshape(shape: readonly number[]): Tensor {
     return movement.reshape(this, shape);
+  }
+  /**
+   * Size-1 `axis` removed (every size-1 axis when omitted; an axis of another
+   * size stays, as in PyTorch).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { zeros } from "@handson/nn";
+   * assert.deepEqual(zeros([2, 1, 3, 1]).squeeze().shape, [2, 3]);
+   * assert.deepEqual(zeros([2, 1, 3]).squeeze(1).shape, [2, 3]);
+   * assert.deepEqual(zeros([2, 1, 3]).unsqueeze(0).shape, [1, 2, 1, 3]);
+   * ```
+   */
+  squeeze(axis?: number): Tensor {
+    return composite.squeeze(this, axis);
+  }
+  /** A new axis of size 1 at `axis` (from `-ndim - 1` to `ndim`). */
+  unsqueeze(axis: number): Tensor {
+    return composite.unsqueeze(this, axis);
   }
   /** Axes `startAxis` to `endAxis` merged into one (all axes by default), as PyTorch. */
   flatten(startAxis = 0, endAxis = -1): Tensor {

@@ -68,6 +68,16 @@ export const CASES: Case[] = [
   { covers: ["leakyRelu"], shapes: (r) => [mat(r)], f: (a) => a.leakyRelu(0.1) },
   { covers: ["softplus"], shapes: (r) => [mat(r)], f: (a) => a.mul(10).softplus() },
   { covers: ["clip"], shapes: (r) => [mat(r)], f: (a) => a.clip(-0.5, 0.7) },
+  // The composites (ops/composite.ts): built from the primitives above, on both backends.
+  { covers: ["ne"], shapes: (r) => [mat(r)], grad: false, f: (a) => a.ne(a.slice(0, 1)) },
+  { covers: ["square"], shapes: (r) => [mat(r)], f: (a) => a.square() },
+  { covers: ["reciprocal"], shapes: (r) => [mat(r)], domain: "positive", f: (a) => a.reciprocal() },
+  { covers: ["rsqrt"], shapes: (r) => [mat(r)], domain: "positive", f: (a) => a.rsqrt() },
+  { covers: ["silu"], shapes: (r) => [mat(r)], f: (a) => a.mul(4).silu() },
+  { covers: ["logsumexp"], shapes: (r) => [mat(r)], f: (a) => a.mul(30).logsumexp(1) },
+  { covers: ["logsumexp"], shapes: (r) => [mat(r)], f: (a) => a.logsumexp(undefined, true) },
+  { covers: ["norm"], shapes: (r) => [mat(r)], f: (a) => a.norm(0) },
+  { covers: ["norm"], shapes: (r) => [mat(r)], f: (a) => a.norm() },
   // Reductions, over one axis, several, or all.
   { covers: ["sum"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.sum() },
   { covers: ["sum"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.sum([0, 2], true) },
@@ -114,6 +124,8 @@ export const CASES: Case[] = [
   // Moving elements.
   { covers: ["reshape"], shapes: fixed([6, 10]), f: (a) => a.reshape([3, -1]).exp() },
   { covers: ["flatten"], shapes: (r) => [[2, dim(r), 3]], f: (a) => a.flatten(1).exp() },
+  { covers: ["squeeze"], shapes: (r) => [[1, dim(r), 1]], f: (a) => a.squeeze().exp() },
+  { covers: ["unsqueeze"], shapes: (r) => [mat(r)], f: (a) => a.unsqueeze(1).exp() },
   { covers: ["transpose"], shapes: (r) => [[2, dim(r), 3]], f: (a) => a.transpose(1, 2, 0).exp() },
   { covers: ["T"], shapes: (r) => [mat(r)], f: (a) => a.T.exp() },
   { covers: ["slice"], shapes: (r) => [[dim(r) + 2, 3]], f: (a) => a.slice(1, -1).exp() },
