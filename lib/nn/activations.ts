@@ -67,6 +67,25 @@ export class Tanh extends Module {
 }
 
 /**
+ * SiLU (or swish): `x · σ(x)`, element-wise, as PyTorch's `nn.SiLU`.
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SiLU, tensor } from "@handson/nn";
+ * assert.deepEqual(new SiLU().forward(tensor([0, 100])).toArray(), [0, 100]);
+ * ```
+ */
+export class SiLU extends Module {
+  /** `x · σ(x)`. */
+  forward(x: Tensor): Tensor {
+    return x.silu();
+  }
+}
+
+/**
  * `x` where positive, else `negativeSlope · x`, element-wise.
  *
  * Chapter: activation functions (激活函数).

@@ -91,6 +91,22 @@ export function tanh(x: Tensor): Tensor {
 }
 
 /**
+ * SiLU (swish), `x · σ(x)`, element by element (as `nn.SiLU`).
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.silu(tensor(0)).item(), 0);
+ * ```
+ */
+export function silu(x: Tensor): Tensor {
+  return x.silu();
+}
+
+/**
  * Softmax along `dim` (default the last): each slice exponentiated and
  * divided by its sum (as `nn.Softmax`).
  *
