@@ -745,9 +745,23 @@ export class Tensor {
   get T(): Tensor {
     return movement.transpose(this);
   }
-  /** Entries `start` to `end` (exclusive) along `axis`, with Python's negative indices. */
-  slice(start: number, end?: number, axis = 0): Tensor {
-    return movement.slice(this, start, end, axis);
+  /**
+   * Entries `start` to `end` (exclusive) along `axis`, every `step`-th one,
+   * with Python's negative indices: `x.slice(1, 7, 0, 2)` is NumPy's and
+   * PyTorch's `x[1:7:2]`. The step is positive, as PyTorch requires.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { arange } from "@handson/nn";
+   * const x = arange(10);
+   * assert.deepEqual(x.slice(1, 7, 0, 2).toArray(), [1, 3, 5]);
+   * assert.deepEqual(x.slice(-3).toArray(), [7, 8, 9]);
+   * assert.deepEqual(x.reshape([2, 5]).slice(0, undefined, 1, 3).toArray(), [[0, 3], [5, 8]]);
+   * ```
+   */
+  slice(start: number, end?: number, axis = 0, step = 1): Tensor {
+    return movement.slice(this, start, end, axis, step);
   }
   /**
    * Entry `index` of the first axis (`x[i]` in NumPy), with that axis removed.

@@ -83,6 +83,8 @@ const CASES: Case[] = [
   { covers: ["T", "matmul"], shapes: [[4, 3], [2, 4]], f: (a, b) => a.T.matmul(b.T).T },
   { covers: ["slice"], shapes: [[5, 3]], f: (a) => a.slice(1, -1).exp() },
   { covers: ["slice"], shapes: [[5, 3]], f: (a) => a.slice(1, 3, 1).exp() },
+  { covers: ["slice"], shapes: [[7, 3]], f: (a) => a.slice(0, undefined, 0, 3).exp() },
+  { covers: ["slice"], shapes: [[3, 8]], f: (a) => a.slice(-7, -1, 1, 2).exp() },
   { covers: ["at"], shapes: [[4, 3]], f: (a) => a.at(-2).exp() },
   { covers: ["take"], shapes: [[4, 3]], f: (a) => a.take([0, 2, 2, -1], 0).exp() },
   {

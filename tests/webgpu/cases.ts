@@ -130,6 +130,11 @@ export const CASES: Case[] = [
   { covers: ["T"], shapes: (r) => [mat(r)], f: (a) => a.T.exp() },
   { covers: ["slice"], shapes: (r) => [[dim(r) + 2, 3]], f: (a) => a.slice(1, -1).exp() },
   { covers: ["slice"], shapes: (r) => [[3, dim(r) + 2]], f: (a) => a.slice(1, 3, 1).exp() },
+  {
+    covers: ["slice"],
+    shapes: (r) => [[dim(r) + 4, 3]],
+    f: (a) => a.slice(1, undefined, 0, 3).exp(),
+  },
   { covers: ["at"], shapes: (r) => [[4, dim(r)]], f: (a) => a.at(-2).exp() },
   { covers: ["take"], shapes: (r) => [[4, dim(r)]], f: (a) => a.take([0, 2, 2, -1], 0).exp() },
   {

@@ -120,26 +120,30 @@ function bound(i: number, size: number): number {
  *
  * Chapter: 4.6 tensors (张量).
  */
-export function slice(x: Tensor, start: number, end?: number, axis = 0): Tensor {
+export function slice(x: Tensor, start: number, end?: number, axis = 0, step = 1): Tensor {
   if (x.ndim === 0) throw new RangeError("slice: cannot slice a 0-d tensor");
   const ax = normalizeAxis(axis, x.ndim, "slice");
-  for (const [name, v] of [["start", start], ["end", end ?? 0]] as const) {
+  for (const [name, v] of [["start", start], ["end", end ?? 0], ["step", step]] as const) {
     if (!Number.isInteger(v)) {
       throw new TypeError(`slice: expected an integer ${name}, found ${describe(v)}`);
     }
   }
+  // A step is positive, as PyTorch requires (NumPy's negative steps, which reverse, are not taken).
+  if (step < 1) throw new RangeError(`slice: expected a positive step, found ${step}`);
   const size = x.shape[ax];
   const from = bound(start, size);
   const to = Math.max(from, bound(end ?? size, size));
-  const shape = x.shape.map((d, i) => (i === ax ? to - from : d));
-  const strides = stridesOf(x.shape);
-  const out = strided(x, shape, strides, from * strides[ax]);
+  const shape = x.shape.map((d, i) => (i === ax ? Math.ceil((to - from) / step) : d));
+  // Every `step`-th entry: the same memory walked with the axis's stride times the step.
+  const strides = stridesOf(x.shape).map((s, i) => (i === ax ? s * step : s));
+  const offset = from * stridesOf(x.shape)[ax];
+  const out = strided(x, shape, strides, offset);
   return record(out, "slice", [x], (g) => {
-    // Write the gradient into the sliced window of a zero tensor of x's shape.
+    // Write the gradient into the entries taken, in a zero tensor of x's shape.
     const grad = g.backend.zeros(g.dtype, x.size);
     g.backend.copy(g.storage, { strides: stridesOf(shape), offset: 0 }, grad, {
       strides,
-      offset: from * strides[ax],
+      offset,
     }, shape);
     return [new Tensor(grad, x.shape, g.dtype, g.backend)];
   });
