@@ -11,6 +11,7 @@
 
 import type { DType, TypedArray } from "./dtype.ts";
 import type { Shape } from "./shape.ts";
+import type { UnaryOp } from "./unary_ops.ts";
 
 /**
  * A backend's handle to the memory that holds a tensor's elements.
@@ -19,23 +20,7 @@ import type { Shape } from "./shape.ts";
  */
 export type Storage = unknown;
 
-/**
- * Element-wise functions of one argument.
- *
- * Chapter: 4.6 tensors (backends, beyond the book).
- */
-export type UnaryOp =
-  | "neg"
-  | "exp"
-  | "log"
-  | "sqrt"
-  | "abs"
-  | "sigmoid"
-  | "tanh"
-  | "relu"
-  | "leakyRelu" // params: [slope]
-  | "softplus"
-  | "clip"; // params: [min, max]
+export type { UnaryOp } from "./unary_ops.ts";
 
 /**
  * Element-wise functions of two arguments (broadcast). Comparisons give 0 or 1.

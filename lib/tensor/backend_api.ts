@@ -16,3 +16,5 @@ export type {
   UnaryOp,
   View,
 } from "./backend.ts";
+// A backend computes each element-wise op as declared here (the CPU's and WGSL's forms).
+export { UNARY_OPS, type UnaryDeclaration } from "./unary_ops.ts";

@@ -523,35 +523,35 @@ export class Tensor {
 
   /** `-this`. */
   neg(): Tensor {
-    return unary.neg(this);
+    return unary.unaryOp(this, "neg");
   }
   /** `e ** this`. */
   exp(): Tensor {
-    return unary.exp(this);
+    return unary.unaryOp(this, "exp");
   }
   /** The natural logarithm. */
   log(): Tensor {
-    return unary.log(this);
+    return unary.unaryOp(this, "log");
   }
   /** The square root. */
   sqrt(): Tensor {
-    return unary.sqrt(this);
+    return unary.unaryOp(this, "sqrt");
   }
   /** The absolute value. */
   abs(): Tensor {
-    return unary.abs(this);
+    return unary.unaryOp(this, "abs");
   }
   /** The logistic function `1 / (1 + e^-x)`. */
   sigmoid(): Tensor {
-    return unary.sigmoid(this);
+    return unary.unaryOp(this, "sigmoid");
   }
   /** The hyperbolic tangent. */
   tanh(): Tensor {
-    return unary.tanh(this);
+    return unary.unaryOp(this, "tanh");
   }
   /** `max(x, 0)`. */
   relu(): Tensor {
-    return unary.relu(this);
+    return unary.unaryOp(this, "relu");
   }
   /** `x` where positive, else `slope * x`. */
   leakyRelu(slope = 0.01): Tensor {
@@ -559,11 +559,51 @@ export class Tensor {
   }
   /** `log(1 + e^x)`, a smooth ReLU. */
   softplus(): Tensor {
-    return unary.softplus(this);
+    return unary.unaryOp(this, "softplus");
   }
   /** The values limited to `[min, max]`. */
   clip(min: number, max: number): Tensor {
     return unary.clip(this, min, max);
+  }
+  /** The sine (radians). */
+  sin(): Tensor {
+    return unary.unaryOp(this, "sin");
+  }
+  /** The cosine (radians). */
+  cos(): Tensor {
+    return unary.unaryOp(this, "cos");
+  }
+  /** `log(1 + this)`, exact for small values. */
+  log1p(): Tensor {
+    return unary.unaryOp(this, "log1p");
+  }
+  /** `e ** this - 1`, exact for small values. */
+  expm1(): Tensor {
+    return unary.unaryOp(this, "expm1");
+  }
+  /** The base-2 logarithm. */
+  log2(): Tensor {
+    return unary.unaryOp(this, "log2");
+  }
+  /** The base-10 logarithm. */
+  log10(): Tensor {
+    return unary.unaryOp(this, "log10");
+  }
+  /** Rounded down (int32 stays as it is); its gradient is 0. */
+  floor(): Tensor {
+    return unary.unaryOp(this, "floor");
+  }
+  /** Rounded up (int32 stays as it is); its gradient is 0. */
+  ceil(): Tensor {
+    return unary.unaryOp(this, "ceil");
+  }
+  /** Rounded to the nearest integer, halves to even (as NumPy and PyTorch); its gradient is 0. */
+  round(): Tensor {
+    return unary.unaryOp(this, "round");
+  }
+  /** -1, 0 or 1 by the sign (0 for ±0 and NaN, as PyTorch); its gradient is 0. */
+  sign(): Tensor {
+    return unary.unaryOp(this, "sign");
   }
   /** `this²`. */
   square(): Tensor {

@@ -10,6 +10,8 @@ import * as nn from "../../mod.ts";
 import * as core from "../../lib/tensor/mod.ts";
 import { Tensor } from "../../mod.ts";
 import { assert } from "../assert.ts";
+import { UNARY_OPS, type UnaryDeclaration, type UnaryOp } from "../../lib/tensor/unary_ops.ts";
+import { unaryOp } from "../../lib/tensor/ops/unary.ts";
 
 type Case = {
   /** The methods or functions this case exercises. */
@@ -96,6 +98,16 @@ const CASES: Case[] = [
   { covers: ["concat"], shapes: [[2, 3], [4, 3]], f: (a, b) => nn.concat([a, b]).exp() },
   { covers: ["stack"], shapes: [[2, 3], [2, 3]], f: (a, b) => nn.stack([a, b], 2).exp() },
 ];
+
+// Every op declared in UNARY_OPS, derived from its declaration: a new op is checked here at once.
+for (const [op, d] of Object.entries(UNARY_OPS) as [string, UnaryDeclaration][]) {
+  CASES.push({
+    covers: [op],
+    shapes: [[3, 4]],
+    domain: d.domain === "positive" ? positive : undefined,
+    f: (a) => unaryOp(a, op as UnaryOp, d.testParams ?? []),
+  });
+}
 
 /**
  * Differentiable, but not checkable by finite differences in float64: `astype`

@@ -8,6 +8,8 @@
 import * as nn from "../../mod.ts";
 import type { Tensor } from "../../mod.ts";
 import type { TestRandom } from "./helpers.ts";
+import { UNARY_OPS, type UnaryDeclaration, type UnaryOp } from "../../lib/tensor/unary_ops.ts";
+import { unaryOp } from "../../lib/tensor/ops/unary.ts";
 
 /** One use of one or more ops. */
 export interface Case {
@@ -232,6 +234,16 @@ export const CASES: Case[] = [
   },
   { covers: ["oneHot"], shapes: fixed(), grad: false, f: () => nn.oneHot([1, 2], 4) },
 ];
+
+// Every op declared in UNARY_OPS, derived from its declaration: a new op is compared here at once.
+for (const [op, d] of Object.entries(UNARY_OPS) as [string, UnaryDeclaration][]) {
+  CASES.push({
+    covers: [op],
+    shapes: (r) => [mat(r)],
+    domain: d.domain === "positive" ? "positive" : undefined,
+    f: (a) => unaryOp(a, op as UnaryOp, d.testParams ?? []),
+  });
+}
 
 /** Names of the API that are not ops on values, each tested elsewhere. */
 export const NOT_OPS = new Set([

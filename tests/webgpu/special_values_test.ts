@@ -49,6 +49,28 @@ gpuTest("relu and leakyRelu keep NaN and -0 as the CPU does", async (g) => {
   await agree(g, "leakyRelu", [SPECIAL], (x) => x.leakyRelu(0.1));
 });
 
+gpuTest(
+  "the steps (floor, ceil, round, sign) on halves, NaN, ±0 and ±∞ as on the CPU",
+  async (g) => {
+    const x = [...SPECIAL, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.7, -3.7, 1e30];
+    await agree(g, "floor", [x], (t) => t.floor(), 0);
+    await agree(g, "ceil", [x], (t) => t.ceil(), 0);
+    await agree(g, "round", [x], (t) => t.round(), 0);
+    await agree(g, "sign", [x], (t) => t.sign(), 0);
+  },
+);
+
+gpuTest("log1p, expm1, log2, log10, sin and cos of special values as on the CPU", async (g) => {
+  const x = [NaN, -0, 0, 1e-7, -1e-7, 0.5, 3, -0.9, Infinity, 8, 1000];
+  await agree(g, "log1p", [x], (t) => t.log1p(), 1e-5);
+  await agree(g, "expm1", [x.filter((v) => v < 80)], (t) => t.expm1(), 1e-5);
+  await agree(g, "log2", [x.filter((v) => !(v < 0))], (t) => t.log2(), 1e-5);
+  await agree(g, "log10", [x.filter((v) => !(v < 0))], (t) => t.log10(), 1e-5);
+  const angles = [NaN, -0, 0, 1, -2, 3.14159, 10, -50];
+  await agree(g, "sin", [angles], (t) => t.sin(), 1e-5);
+  await agree(g, "cos", [angles], (t) => t.cos(), 1e-5);
+});
+
 gpuTest("clip(NaN) is NaN, as on the CPU", async (g) => {
   await agree(g, "clip", [[NaN, -0, -5, 5, 0.5, Infinity, -Infinity]], (x) => x.clip(-1, 1));
 });

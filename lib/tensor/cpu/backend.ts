@@ -26,6 +26,7 @@ import { adamLoop } from "./adam.ts";
 import { giveBack, reusable, takeArray } from "./reuse.ts";
 import { forgetKeptCopy } from "./wasm/runtime.ts";
 import { softmaxInto } from "./softmax.ts";
+import { UNARY_OPS } from "../unary_ops.ts";
 
 /** A new array an op writes every element of (reused memory is not cleared first). */
 function resultArray(dtype: DType, size: number): TypedArray {
@@ -40,23 +41,10 @@ function zeroArray(dtype: DType, size: number): TypedArray {
 type Unary = (x: number, p: readonly number[]) => number;
 type Binary = (a: number, b: number) => number;
 
-/** Each unary op as a scalar function; the backward of each lives in `ops/unary.ts`. */
-const UNARY: Record<UnaryOp, Unary> = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  abs: Math.abs,
-  // The book's formula, 1 / (1 + e^-x): for x → -∞ it gives 0, never NaN, and it
-  // reproduces the book's NumPy to the last bit.
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  tanh: Math.tanh,
-  relu: (x) => (x < 0 ? 0 : x),
-  leakyRelu: (x, p) => (x < 0 ? p[0] * x : x),
-  // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
-  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-  clip: (x, p) => Math.min(Math.max(x, p[0]), p[1]),
-};
+/** Each unary op as a scalar function (declared, with its backward, in `../unary_ops.ts`). */
+const UNARY = Object.fromEntries(
+  Object.entries(UNARY_OPS).map(([op, d]) => [op, d.cpu as Unary]),
+) as Record<UnaryOp, Unary>;
 
 /**
  * `a ** b` as C's `pow` (and so NumPy and PyTorch) defines it: `Math.pow` gives

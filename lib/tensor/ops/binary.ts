@@ -13,7 +13,7 @@ import { broadcastShapes, describe } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { unbroadcast } from "./broadcast.ts";
-import { log } from "./unary.ts";
+import { unaryOp } from "./unary.ts";
 
 /**
  * A 0-d tensor holding `value` on `like`'s backend, in `dtype`.
@@ -146,7 +146,7 @@ export function pow(aValue: Tensor, bValue: Tensor | number): Tensor {
   return record(out, "pow", [a, b], (g) => [
     a.requiresGrad ? unbroadcast(where(b.eq(0), 0, g.mul(b).mul(pow(a, b.sub(1)))), a.shape) : null,
     b.requiresGrad
-      ? unbroadcast(g.mul(where(a.eq(0).mul(b.ge(0)), 0, out.mul(log(a)))), b.shape)
+      ? unbroadcast(g.mul(where(a.eq(0).mul(b.ge(0)), 0, out.mul(unaryOp(a, "log")))), b.shape)
       : null,
   ]);
 }

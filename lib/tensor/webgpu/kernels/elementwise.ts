@@ -11,6 +11,7 @@
  */
 
 import type { BinaryOp, UnaryOp, View } from "../../backend.ts";
+import { UNARY_OPS } from "../../unary_ops.ts";
 import { coalesce, layoutParams, offsetsCode } from "../layout.ts";
 import type { Kernel, Param, WgslScalar } from "../program.ts";
 import type { GpuDType, GpuStorage } from "../storage.ts";
@@ -23,20 +24,10 @@ export function wgslType(dtype: GpuDType): "f32" | "i32" {
   return dtype === "float32" ? "f32" : "i32";
 }
 
-/** Each unary op on an f32 `v` (params p0, p1). */
-const FLOAT_UNARY: Record<UnaryOp, string> = {
-  neg: "-v",
-  exp: "exp(v)",
-  log: "log_(v)",
-  sqrt: "sqrt(v)",
-  abs: "abs(v)",
-  sigmoid: "1.0 / (1.0 + exp(-v))",
-  tanh: "tanh_(v)",
-  relu: "select(v, 0.0, below0_(v))",
-  leakyRelu: "select(v, p.p0 * v, below0_(v))",
-  softplus: "max(v, 0.0) + log1p_(exp(-abs(v)))",
-  clip: "select(min(max(v, p.p0), p.p1), v, isnan_(v))",
-};
+/** Each unary op on an f32 `v` (params p0, p1), as `../../unary_ops.ts` declares it. */
+const FLOAT_UNARY = Object.fromEntries(
+  Object.entries(UNARY_OPS).map(([op, d]) => [op, d.wgsl]),
+) as Record<UnaryOp, string>;
 
 /**
  * Helpers for the unary ops (the bit tests are `program.ts`'s). `log_` as the
@@ -56,12 +47,11 @@ fn log_(v: f32) -> f32 {
 `;
 
 /** The unary ops that keep int32 as int32, on an i32 `v`. */
-const INT_UNARY: Partial<Record<UnaryOp, string>> = {
-  neg: "-v",
-  abs: "abs(v)",
-  relu: "max(v, 0)",
-  clip: "i32(min(max(f32(v), p.p0), p.p1))",
-};
+const INT_UNARY = Object.fromEntries(
+  Object.entries(UNARY_OPS).flatMap(([op, d]) =>
+    "wgslInt" in d && d.wgslInt !== undefined ? [[op, d.wgslInt]] : []
+  ),
+) as Partial<Record<UnaryOp, string>>;
 
 /** Each binary op on `x` and `y` of type T (comparisons give 1 or 0 in T). */
 function binaryExpression(op: BinaryOp, t: "f32" | "i32"): string {

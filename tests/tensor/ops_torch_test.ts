@@ -1,6 +1,7 @@
 /**
- * The composite ops (lib/tensor/ops/composite.ts) against PyTorch 1.13
- * (tests/fixtures/tensor/make_torch_composite.py): values and gradients in
+ * The ops added for PyTorch users (the element-wise ops of
+ * lib/tensor/unary_ops.ts and the composites of lib/tensor/ops/composite.ts)
+ * against PyTorch 1.13 (tests/fixtures/tensor/make_torch_ops.py): values and gradients in
  * float64 with special values, to 1e-12 relative; NaN, ±∞ and the sign of 0
  * exactly. Then the shape ops by hand, and the WebGPU backend's agreement is
  * in tests/webgpu (the composites are the primitives' there too).
@@ -12,7 +13,23 @@ import { assert, assertEquals, assertThrows } from "../assert.ts";
 type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
   name: string;
-  op: "square" | "reciprocal" | "rsqrt" | "silu" | "logsumexp" | "norm";
+  op:
+    | "square"
+    | "reciprocal"
+    | "rsqrt"
+    | "silu"
+    | "logsumexp"
+    | "norm"
+    | "sin"
+    | "cos"
+    | "log1p"
+    | "expm1"
+    | "log2"
+    | "log10"
+    | "floor"
+    | "ceil"
+    | "round"
+    | "sign";
   args: { axis?: number; keepdims?: boolean };
   shape: number[];
   x: Encoded[];
@@ -23,7 +40,7 @@ interface Case {
 }
 
 const fixture = JSON.parse(
-  await Deno.readTextFile(new URL("../fixtures/tensor/torch_composite.json", import.meta.url)),
+  await Deno.readTextFile(new URL("../fixtures/tensor/torch_ops.json", import.meta.url)),
 ) as { cases: Case[]; ne: { a: Encoded[]; b: Encoded[]; out: Encoded[] } };
 
 const decode = (v: Encoded): number => typeof v === "number" ? v : Number(v);
@@ -48,7 +65,7 @@ function run(c: Case, x: nn.Tensor): nn.Tensor {
 }
 
 for (const c of fixture.cases) {
-  Deno.test(`composite ${c.op}: ${c.name} equals PyTorch, gradient included`, () => {
+  Deno.test(`${c.op}: ${c.name} equals PyTorch, gradient included`, () => {
     const x = nn.tensor(c.x.map(decode), { shape: c.shape, dtype: "float64", requiresGrad: true });
     const out = run(c, x);
     assertEquals(out.shape, c.out_shape, "shape");
