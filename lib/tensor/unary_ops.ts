@@ -3,8 +3,9 @@
  * its WGSL expression, whether int32 stays int32, and its derivative beside
  * them (micrograd's way). The `UnaryOp` type, the CPU backend's table, the
  * WebGPU shaders, the autograd rule and the tests' enumerations (gradient
- * checks, CPU/GPU parity) all come from here; a new op is one entry, its
- * `Tensor` method (a documented line in `tensor.ts`) and its PyTorch cases.
+ * checks, CPU/GPU parity) all come from here; a new op is one entry (and its
+ * name in `UnaryOp`), its `Tensor` method (a documented line in `tensor.ts`)
+ * and its PyTorch cases.
  *
  * This module imports nothing at run time, so both backends and the ops can
  * import it without a cycle.
@@ -13,6 +14,36 @@
  */
 
 import type { Tensor } from "./tensor.ts";
+
+/**
+ * Element-wise functions of one argument: the names of `UNARY_OPS`' entries
+ * (the compiler keeps the two in step: a name without an entry, or an entry
+ * without a name, is a type error).
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
+export type UnaryOp =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "abs"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leakyRelu"
+  | "softplus"
+  | "clip"
+  | "sin"
+  | "cos"
+  | "log1p"
+  | "expm1"
+  | "log2"
+  | "log10"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "sign";
 
 /**
  * One element-wise op of one tensor, as `UNARY_OPS` declares it.
@@ -55,11 +86,11 @@ const zeroGradient = (g: Tensor): Tensor => g.lt(-Infinity);
  * ```ts
  * import assert from "node:assert/strict";
  * import { UNARY_OPS } from "@handson/nn/backend";
- * assert.equal(UNARY_OPS.relu.cpu(-2), 0);
- * assert.equal(UNARY_OPS.round.cpu(2.5), 2); // half to even
+ * assert.equal(UNARY_OPS.relu.cpu(-2, []), 0);
+ * assert.equal(UNARY_OPS.round.cpu(2.5, []), 2); // half to even
  * ```
  */
-export const UNARY_OPS = {
+export const UNARY_OPS: Readonly<Record<UnaryOp, UnaryDeclaration>> = {
   neg: {
     cpu: (x) => -x,
     wgsl: "-v",
@@ -207,11 +238,4 @@ export const UNARY_OPS = {
     backward: zeroGradient,
     domain: "real",
   },
-} as const satisfies Record<string, UnaryDeclaration>;
-
-/**
- * Element-wise functions of one argument (the keys of `UNARY_OPS`).
- *
- * Chapter: 4.6 tensors (backends, beyond the book).
- */
-export type UnaryOp = keyof typeof UNARY_OPS;
+};

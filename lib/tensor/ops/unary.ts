@@ -19,7 +19,7 @@ import { Tensor } from "../tensor.ts";
  */
 export function unaryOp(x: Tensor, op: UnaryOp, params: readonly number[] = []): Tensor {
   const declaration = UNARY_OPS[op];
-  const keepsInt = "wgslInt" in declaration;
+  const keepsInt = declaration.wgslInt !== undefined;
   const dtype = isFloat(x.dtype) || keepsInt ? x.dtype : "float32";
   const out = new Tensor(
     x.backend.unary(op, x.storage, x.size, dtype, params),

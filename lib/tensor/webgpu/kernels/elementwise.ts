@@ -48,9 +48,7 @@ fn log_(v: f32) -> f32 {
 
 /** The unary ops that keep int32 as int32, on an i32 `v`. */
 const INT_UNARY = Object.fromEntries(
-  Object.entries(UNARY_OPS).flatMap(([op, d]) =>
-    "wgslInt" in d && d.wgslInt !== undefined ? [[op, d.wgslInt]] : []
-  ),
+  Object.entries(UNARY_OPS).flatMap(([op, d]) => d.wgslInt !== undefined ? [[op, d.wgslInt]] : []),
 ) as Partial<Record<UnaryOp, string>>;
 
 /** Each binary op on `x` and `y` of type T (comparisons give 1 or 0 in T). */
