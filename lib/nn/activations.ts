@@ -86,6 +86,44 @@ export class SiLU extends Module {
 }
 
 /**
+ * ELU: `x` where positive, else `alpha · (e^x - 1)`, element-wise, as
+ * PyTorch's `nn.ELU`.
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ELU, tensor } from "@handson/nn";
+ * assert.deepEqual(new ELU().forward(tensor([2, 0], { dtype: "float64" })).toArray(), [2, 0]);
+ * assert.equal(new ELU(2).alpha, 2);
+ * ```
+ */
+export class ELU extends Module {
+  /** The value approached as x → -∞ is `-alpha`. */
+  readonly alpha: number;
+
+  /** An ELU with `alpha` (default 1, as PyTorch's `nn.ELU(alpha=1.0)`). */
+  constructor(alpha = 1) {
+    super();
+    if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
+      throw new TypeError(`ELU: expected a finite number alpha, found ${alpha}`);
+    }
+    this.alpha = alpha;
+  }
+
+  /** `x` where positive, else `alpha · (e^x - 1)`. */
+  forward(x: Tensor): Tensor {
+    return x.elu(this.alpha);
+  }
+
+  /** `alpha=…`. */
+  override extraRepr(): string {
+    return `alpha=${this.alpha}`;
+  }
+}
+
+/**
  * `x` where positive, else `negativeSlope · x`, element-wise.
  *
  * Chapter: activation functions (激活函数).

@@ -107,6 +107,22 @@ export function silu(x: Tensor): Tensor {
 }
 
 /**
+ * ELU, `x` where positive, else `alpha · (e^x - 1)`, element by element (as `nn.ELU`).
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.elu(tensor(3)).item(), 3);
+ * ```
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return x.elu(alpha);
+}
+
+/**
  * Softmax along `dim` (default the last): each slice exponentiated and
  * divided by its sum (as `nn.Softmax`).
  *

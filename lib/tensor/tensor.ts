@@ -621,6 +621,10 @@ export class Tensor {
   silu(): Tensor {
     return composite.silu(this);
   }
+  /** ELU: `this` where positive, else `alpha · (e^this - 1)`. */
+  elu(alpha = 1): Tensor {
+    return composite.elu(this, alpha);
+  }
 
   // ---- Reductions -------------------------------------------------------------
   // Each takes `(axis, options)`: the axis (one, several, or all when omitted or

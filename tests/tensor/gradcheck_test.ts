@@ -54,6 +54,7 @@ const CASES: Case[] = [
   { covers: ["reciprocal"], shapes: [[3, 4]], domain: positive, f: (a) => a.reciprocal() },
   { covers: ["rsqrt"], shapes: [[3, 4]], domain: positive, f: (a) => a.rsqrt() },
   { covers: ["silu"], shapes: [[3, 4]], f: (a) => a.mul(3).silu() },
+  { covers: ["elu"], shapes: [[3, 4]], f: (a) => a.mul(3).elu(0.7) },
   { covers: ["logsumexp"], shapes: [[3, 4]], f: (a) => a.mul(5).logsumexp(1) },
   { covers: ["logsumexp"], shapes: [[3, 4]], f: (a) => a.logsumexp(undefined, true) },
   { covers: ["norm"], shapes: [[3, 4]], f: (a) => a.norm(0) },

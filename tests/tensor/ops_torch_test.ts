@@ -29,8 +29,9 @@ interface Case {
     | "floor"
     | "ceil"
     | "round"
-    | "sign";
-  args: { axis?: number; keepdims?: boolean };
+    | "sign"
+    | "elu";
+  args: { axis?: number; keepdims?: boolean; alpha?: number };
   shape: number[];
   x: Encoded[];
   out_shape: number[];
@@ -59,6 +60,8 @@ function run(c: Case, x: nn.Tensor): nn.Tensor {
       return x.logsumexp(c.args.axis, c.args.keepdims ?? false);
     case "norm":
       return x.norm(c.args.axis, c.args.keepdims ?? false);
+    case "elu":
+      return x.elu(c.args.alpha);
     default:
       return x[c.op]();
   }

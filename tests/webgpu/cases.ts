@@ -76,6 +76,7 @@ export const CASES: Case[] = [
   { covers: ["reciprocal"], shapes: (r) => [mat(r)], domain: "positive", f: (a) => a.reciprocal() },
   { covers: ["rsqrt"], shapes: (r) => [mat(r)], domain: "positive", f: (a) => a.rsqrt() },
   { covers: ["silu"], shapes: (r) => [mat(r)], f: (a) => a.mul(4).silu() },
+  { covers: ["elu"], shapes: (r) => [mat(r)], f: (a) => a.mul(4).elu(0.7) },
   { covers: ["logsumexp"], shapes: (r) => [mat(r)], f: (a) => a.mul(30).logsumexp(1) },
   { covers: ["logsumexp"], shapes: (r) => [mat(r)], f: (a) => a.logsumexp(undefined, true) },
   { covers: ["norm"], shapes: (r) => [mat(r)], f: (a) => a.norm(0) },

@@ -60,6 +60,21 @@ export function silu(x: Tensor): Tensor {
 }
 
 /**
+ * ELU: `x` where positive, else `alpha · (e^x - 1)`, computed as PyTorch 1.13
+ * computes it (`exp(x) - 1`, not `expm1`: the same bits, -0 included). The
+ * exponential sees only the non-positive entries, so a large positive x
+ * neither overflows nor turns the gradient into NaN.
+ */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
+    throw new TypeError(`elu: expected a finite number alpha, found ${alpha}`);
+  }
+  // PyTorch's test, x ≤ 0: a NaN takes the other side, so its gradient passes through.
+  const negative = x.le(0);
+  return where(negative, where(negative, x, 0).exp().sub(1).mul(alpha), x);
+}
+
+/**
  * `log Σ e^x` over `axis` (all axes when omitted), without overflow: the
  * largest value is taken out first (and held constant for the gradient, which
  * is the softmax), except where it is infinite, so a row of -∞ gives -∞ as in
