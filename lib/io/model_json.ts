@@ -238,9 +238,10 @@ export async function loadModelJson(
   pathOrUrl: string | URL,
   dtype: "float32" | "float64" = "float64",
 ): Promise<NeuralNetwork> {
+  // A scheme is case-insensitive (RFC 3986): HTTP://host/model.json is a URL, not a path.
   const url = pathOrUrl instanceof URL
     ? pathOrUrl
-    : /^(https?|file):\/\//.test(pathOrUrl)
+    : /^(https?|file):\/\//i.test(pathOrUrl)
     ? new URL(pathOrUrl)
     : null;
   const name = String(pathOrUrl);

@@ -54,6 +54,19 @@ Deno.test("download: fetched once into the cache, then a cache hit", async () =>
   );
 });
 
+Deno.test("download: HTTP:// and other cases of the scheme are URLs, not paths", async () => {
+  await withTempDir((cache) =>
+    withServer({ "/ex2data2.txt": file }, async (server) => {
+      for (const scheme of ["HTTP", "Http", "hTtP"]) {
+        const url = `${scheme}${server.base.slice(4)}/ex2data2.txt`;
+        const path = await download(url, { ...quick(cache), sha256: SHA256 });
+        assertEquals(await Deno.readFile(path), EX2DATA2, url);
+      }
+      assertEquals(server.hits.get("/ex2data2.txt"), 1, "fetched once, then from the cache");
+    })
+  );
+});
+
 Deno.test("download: NN_CACHE_DIR and subdir place the file", async () => {
   await withTempDir((cache) =>
     withServer({ "/ex2data2.txt": file }, async (server) => {

@@ -286,3 +286,26 @@ Deno.test("hostile model.json: a URL streaming a gigabyte is refused past 64 MiB
     await server.shutdown();
   }
 });
+
+Deno.test("hostile model.json: HTTP:// and FILE:// (any case) are URLs, not paths", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(model({})),
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/model.json`, model({}));
+    for (
+      const url of [
+        `HTTP://127.0.0.1:${server.addr.port}/model.json`,
+        `hTtP://127.0.0.1:${server.addr.port}/model.json`,
+        `FILE://${dir}/model.json`,
+      ]
+    ) {
+      assertEquals((await loadModelJson(url)).sizes, [2, 2, 1], url);
+    }
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
