@@ -7,6 +7,7 @@
 
 import {
   accuracy,
+  arange,
   batches,
   checkFinite,
   confusionMatrix,
@@ -121,6 +122,18 @@ const cases: HostileCase[] = [
     names: ["confusionMatrix", "sample 1 has label 1 and prediction 12, expected classes 0 to 9"],
   },
   {
+    name: "take with a fractional index",
+    run: () => arange(4).take([0, 1.5]),
+    error: TypeError,
+    names: ["take", "expected integer indices, found 1.5 at position 1"],
+  },
+  {
+    name: "take with an index past int32 (an Int32Array would wrap 2^32 to row 0)",
+    run: () => arange(4).take([2 ** 32]),
+    error: RangeError,
+    names: ["take: index 4294967296 is out of range for axis 0 of size 4", "expected -4 to 3"],
+  },
+  {
     name: "NaN in the inputs, caught at the door of training",
     run: () => checkFinite(tensor([[0.1, 0.2], [0.3, Infinity]]), "my.csv", ["x1", "x2"]),
     error: DataFormatError,
@@ -173,12 +186,6 @@ const cases: HostileCase[] = [
     run: (dir) => linePlot({ y: [1, 2, 3] }).save(`${dir}/out`),
     error: Error,
     names: ["$DIR/out", "directory"],
-  },
-  {
-    name: "take with an index that is not an integer",
-    run: () => tensor([1, 2, 3]).take([0, 1.5]),
-    error: TypeError,
-    names: ["take", "expected integer indices", "found 1.5 at position 1"],
   },
   {
     name: "NeuralNetwork.train on labels with a row too few",

@@ -169,8 +169,8 @@ export function at(x: Tensor, index: number): Tensor {
   return reshape(slice(x, i, i + 1), x.shape.slice(1));
 }
 
-/** Indices as an int32 tensor on `x`'s backend. */
-function indexTensor(x: Tensor, indices: Tensor | readonly number[]): Tensor {
+/** Indices along axis `axis` of `x` as an int32 tensor on `x`'s backend. */
+function indexTensor(x: Tensor, indices: Tensor | readonly number[], axis: number): Tensor {
   if (indices instanceof Tensor) {
     if (indices.dtype !== "int32") {
       throw new TypeError(`take: expected int32 indices, found ${indices.dtype}`);
@@ -180,12 +180,21 @@ function indexTensor(x: Tensor, indices: Tensor | readonly number[]): Tensor {
   if (!Array.isArray(indices)) {
     throw new TypeError(`take: expected an array of integer indices, found ${describe(indices)}`);
   }
-  const bad = indices.findIndex((i) => !Number.isInteger(i));
-  if (bad >= 0) {
-    throw new TypeError(
-      `take: expected integer indices, found ${describe(indices[bad])} at position ${bad}`,
-    );
-  }
+  const size = x.shape[axis];
+  indices.forEach((index, i) => {
+    if (!Number.isInteger(index)) {
+      throw new TypeError(
+        `take: expected integer indices, found ${describe(index)} at position ${i}`,
+      );
+    }
+    // Checked here, not only by the backend: an Int32Array would wrap 2^32 to 0, a valid row.
+    if (index < -size || index >= size) {
+      throw new RangeError(
+        `take: index ${index} is out of range for axis ${axis} of size ${size} ` +
+          `(expected ${-size} to ${size - 1})`,
+      );
+    }
+  });
   const data = allocArray("int32", indices.length);
   data.set(indices);
   return new Tensor(x.backend.fromArray(data), [indices.length], "int32", x.backend);
@@ -200,8 +209,8 @@ function indexTensor(x: Tensor, indices: Tensor | readonly number[]): Tensor {
  */
 export function take(x: Tensor, indicesIn: Tensor | readonly number[], axis?: number): Tensor {
   if (axis === undefined) return take(reshape(x, [x.size]), indicesIn, 0);
-  const indices = indexTensor(x, indicesIn);
   const ax = normalizeAxis(axis, x.ndim, "take");
+  const indices = indexTensor(x, indicesIn, ax);
   const count = indices.size;
   const storage = x.backend.gather(x.storage, x.shape, ax, indices.storage, count);
   const flatShape = x.shape.map((d, i) => (i === ax ? count : d));
