@@ -64,9 +64,17 @@ export class DataFormatError extends Error {
  * ```
  */
 export class DownloadError extends Error {
-  /** Creates a DownloadError with the given one-sentence message. */
-  constructor(message: string, options?: ErrorOptions) {
+  /**
+   * The local file at fault, when it is a copy already on disk (a wrong file
+   * in `NN_DATA_DIR`) rather than the network: then no retry, and no offline
+   * fallback, can help.
+   */
+  readonly file?: string;
+
+  /** Creates a DownloadError with the given one-sentence message (and cause, and local file). */
+  constructor(message: string, options?: ErrorOptions & { file?: string }) {
     super(message, options);
     this.name = "DownloadError";
+    if (options?.file !== undefined) this.file = options.file;
   }
 }

@@ -437,6 +437,7 @@ async function readIdxFile(
         throw new DownloadError(
           `${path} (in the mirror folder NN_DATA_DIR): expected ${what} (inflated MD5 ` +
             `${file.idxMd5}), found a file whose inflated MD5 is ${idx.md5}`,
+          { file: path },
         );
       }
       return { idx, located: { path, from: "NN_DATA_DIR" } };

@@ -393,7 +393,9 @@ async function findLocal(
       if (!(await isFile(path))) continue;
       const failure = await checkLocal(path, options);
       if (failure !== undefined) {
-        throw new DownloadError(`${path} (in the mirror folder NN_DATA_DIR): ${failure}`);
+        throw new DownloadError(`${path} (in the mirror folder NN_DATA_DIR): ${failure}`, {
+          file: path,
+        });
       }
       return { path, from: "NN_DATA_DIR" };
     }

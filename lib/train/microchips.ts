@@ -90,8 +90,9 @@ export async function loadMicrochips(options: MicrochipsOptions): Promise<Microc
   } catch (error) {
     // Offline, or not allowed online (no --allow-net): either way the URL cannot be reached,
     // and the message (Deno's) names the host and the flag. Other permissions still stop it,
-    // and so does a --data of the user's: what was asked for is read, or the run stops.
-    const unreachable = error instanceof DownloadError ||
+    // and so does a --data of the user's: what was asked for is read, or the run stops; and
+    // so does a wrong copy in NN_DATA_DIR (error.file), which no network can mend.
+    const unreachable = (error instanceof DownloadError && error.file === undefined) ||
       (error instanceof Deno.errors.NotCapable && /\bnet access\b/.test(error.message));
     if (!(offlineFallback && data === undefined && unreachable)) throw error;
     console.error(

@@ -4,11 +4,13 @@
  * next run downloads the file again; a file the user named is never removed.
  */
 
+import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { DataFormatError, datasets } from "../../mod.ts";
+import { DataFormatError, datasetManifest, datasets, DownloadError } from "../../mod.ts";
+import { loadMicrochips } from "../../lib/train/microchips.ts";
 import { EX2DATA2_TEXT } from "../datasets.ts";
 import { assert, assertEquals } from "../assert.ts";
-import { assertRejects, withServer, withTempDir } from "./helpers.ts";
+import { assertRejects, withEnv, withServer, withTempDir } from "./helpers.ts";
 
 /** Every file under `dir`, recursively. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -52,5 +54,29 @@ Deno.test("a file of the user's that does not parse is left where it is", async 
     );
     assert(!error.message.includes("removed"), error.message);
     assertEquals(await Deno.readTextFile(path), HTML);
+  });
+});
+
+Deno.test("a wrong ex2data2.txt in NN_DATA_DIR stops the run naming it and both checksums, not the offline rings", async () => {
+  await withTempDir(async (dir) => {
+    const copy = join(dir, "ex2data2.txt");
+    // The real file with one label flipped: the right shape, the wrong data.
+    await Deno.writeTextFile(copy, EX2DATA2_TEXT.replace(/,1\n/, ",0\n"));
+    const found = createHash("sha256").update(await Deno.readFile(copy)).digest("hex");
+    const load = () => loadMicrochips({ dtype: "float64", offlineFallback: true });
+    const e = await withEnv(
+      "NN_DATA_DIR",
+      dir,
+      () =>
+        withEnv("NN_CACHE_DIR", join(dir, "cache"), () =>
+          assertRejects(
+            load(),
+            DownloadError,
+            `${copy} (in the mirror folder NN_DATA_DIR): SHA-256 mismatch: ` +
+              `expected ${datasetManifest.ex2data2.sha256}, found ${found}`,
+          )),
+    );
+    assertEquals((e as DownloadError).file, copy);
+    assertEquals(await filesUnder(dir), [copy], "nothing downloaded, nothing removed");
   });
 });
