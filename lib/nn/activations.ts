@@ -86,6 +86,47 @@ export class SiLU extends Module {
 }
 
 /**
+ * GELU, `x · Φ(x)` (Φ the standard normal's distribution function),
+ * element-wise, as PyTorch's `nn.GELU`; `approximate: "tanh"` is PyTorch's
+ * `nn.GELU(approximate="tanh")`.
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GELU, tensor } from "@handson/nn";
+ * assert.deepEqual(new GELU().forward(tensor([0, 10], { dtype: "float64" })).toArray(), [0, 10]);
+ * assert.equal(String(new GELU("tanh")), "GELU(approximate='tanh')");
+ * ```
+ */
+export class GELU extends Module {
+  /** `"none"` (the exact form, PyTorch's default) or `"tanh"`. */
+  readonly approximate: "none" | "tanh";
+
+  /** A GELU, exact unless `approximate` is `"tanh"`. */
+  constructor(approximate: "none" | "tanh" = "none") {
+    super();
+    if (approximate !== "none" && approximate !== "tanh") {
+      throw new TypeError(
+        `GELU: expected approximate "none" or "tanh", found ${JSON.stringify(approximate)}`,
+      );
+    }
+    this.approximate = approximate;
+  }
+
+  /** `x · Φ(x)`. */
+  forward(x: Tensor): Tensor {
+    return x.gelu(this.approximate);
+  }
+
+  /** `approximate='tanh'`, as PyTorch prints it (nothing for the default). */
+  override extraRepr(): string {
+    return this.approximate === "none" ? "" : `approximate='${this.approximate}'`;
+  }
+}
+
+/**
  * ELU: `x` where positive, else `alpha · (e^x - 1)`, element-wise, as
  * PyTorch's `nn.ELU`.
  *

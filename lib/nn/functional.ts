@@ -107,6 +107,23 @@ export function silu(x: Tensor): Tensor {
 }
 
 /**
+ * GELU, `x · Φ(x)`, element by element (as `nn.GELU`; `"tanh"` for PyTorch's
+ * `approximate="tanh"`).
+ *
+ * Chapter: activation functions (激活函数).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { functional, tensor } from "@handson/nn";
+ * assert.equal(functional.gelu(tensor(0)).item(), 0);
+ * ```
+ */
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  return x.gelu(approximate);
+}
+
+/**
  * ELU, `x` where positive, else `alpha · (e^x - 1)`, element by element (as `nn.ELU`).
  *
  * Chapter: activation functions (激活函数).

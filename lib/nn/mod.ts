@@ -13,7 +13,7 @@ export {
 } from "./module.ts";
 export { Parameter } from "./parameter.ts";
 export { Linear, type LinearOptions } from "./linear.ts";
-export { ELU, LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./activations.ts";
+export { ELU, GELU, LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./activations.ts";
 export { Sequential } from "./sequential.ts";
 export {
   BCELoss,

@@ -17,4 +17,4 @@ export type {
   View,
 } from "./backend.ts";
 // A backend computes each element-wise op as declared here (the CPU's and WGSL's forms).
-export { UNARY_OPS, type UnaryDeclaration } from "./unary_ops.ts";
+export { erf, UNARY_OPS, type UnaryDeclaration } from "./unary_ops.ts";

@@ -605,6 +605,38 @@ export class Tensor {
   sign(): Tensor {
     return unary.unaryOp(this, "sign");
   }
+  /** Rounded toward 0 (int32 stays as it is); its gradient is 0. */
+  trunc(): Tensor {
+    return unary.unaryOp(this, "trunc");
+  }
+  /** The error function, `2/√π ∫₀ˣ e^(-t²) dt`. */
+  erf(): Tensor {
+    return unary.unaryOp(this, "erf");
+  }
+  /**
+   * GELU, by default PyTorch's exact form: `this · Φ(this)` with Φ the
+   * standard normal's distribution function, `½(1 + erf(x/√2))`; with
+   * `"tanh"`, PyTorch's `approximate="tanh"`: `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const [a, b, c] = tensor([-1, 0, 1], { dtype: "float64" }).gelu().toArray() as number[];
+   * assert.ok(Math.abs(a + 0.15865525393145707) < 1e-15);
+   * assert.equal(b, 0);
+   * assert.ok(Math.abs(c - 0.8413447460685429) < 1e-15);
+   * ```
+   */
+  gelu(approximate: "none" | "tanh" = "none"): Tensor {
+    if (approximate === "tanh") return composite.geluTanh(this);
+    if (approximate !== "none") {
+      throw new TypeError(
+        `gelu: expected approximate "none" or "tanh", found ${JSON.stringify(approximate)}`,
+      );
+    }
+    return unary.unaryOp(this, "gelu");
+  }
   /** `this²`. */
   square(): Tensor {
     return composite.square(this);

@@ -43,7 +43,10 @@ export type UnaryOp =
   | "floor"
   | "ceil"
   | "round"
-  | "sign";
+  | "sign"
+  | "trunc"
+  | "erf"
+  | "gelu";
 
 /**
  * One element-wise op of one tensor, as `UNARY_OPS` declares it.
@@ -55,6 +58,8 @@ export interface UnaryDeclaration {
   cpu: (x: number, p: readonly number[]) => number;
   /** The same on the GPU: a WGSL f32 expression in `v` (params `p.p0`, `p.p1`). */
   wgsl: string;
+  /** WGSL functions `wgsl` calls, beyond the prelude of `webgpu/program.ts` (erf's series). */
+  wgslHelpers?: string;
   /** For an op that keeps int32 as int32: its WGSL i32 expression in `v`. */
   wgslInt?: string;
   /** `g · d(op)/dx`, from the incoming gradient, the input, the output and the params. */
@@ -65,7 +70,66 @@ export interface UnaryDeclaration {
   testParams?: readonly number[];
 }
 
-const LN2 = Math.LN2, LN10 = Math.LN10;
+const LN2 = Math.LN2, LN10 = Math.LN10, SQRT1_2 = Math.SQRT1_2;
+/** 2/√π, erf's derivative at 0. */
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+/** 1/√(2π), the normal density at 0 (GELU's derivative). */
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * The error function to float64 precision (JavaScript has none): below 3 the
+ * series 2/√π·e^(-x²)·Σ (2x²)^n·x / (1·3·…·(2n+1)), whose terms all have one
+ * sign (no cancellation); above, 1 - erfc(x) with erfc's continued fraction;
+ * from 6 on, erf is ±1 in float64. Keeps -0 and NaN.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { erf } from "@handson/nn/backend";
+ * assert.ok(Math.abs(erf(1) - 0.8427007929497149) < 1e-15);
+ * assert.ok(Object.is(erf(-0), -0));
+ * ```
+ */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (!(a < 6)) return Number.isNaN(x) ? NaN : Math.sign(x);
+  if (a < 3) {
+    const x2 = 2 * x * x;
+    let term = x, sum = x;
+    for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= x2 / (2 * n + 1);
+      sum += term;
+    }
+    return TWO_OVER_SQRT_PI * Math.exp(-x * x) * sum;
+  }
+  // erfc(a) = e^(-a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))), from the bottom up.
+  let fraction = a;
+  for (let k = 60; k >= 1; k--) fraction = a + k / 2 / fraction;
+  return Math.sign(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / fraction);
+}
+
+/** `erf` in WGSL f32: the series to 2.5, the continued fraction beyond, ±1 from 4 on. */
+const ERF_WGSL = `
+fn erf_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  let a = abs(x);
+  if (a >= 4.0) { return sign(x); }
+  if (a < 2.5) {
+    let x2 = 2.0 * x * x;
+    var term = x;
+    var sum = x;
+    for (var n = 1; n < 80; n++) {
+      term = term * x2 / f32(2 * n + 1);
+      sum = sum + term;
+      if (abs(term) <= 1e-8 * abs(sum)) { break; }
+    }
+    return ${TWO_OVER_SQRT_PI} * exp(-x * x) * sum;
+  }
+  var fraction = a;
+  for (var k = 30; k >= 1; k--) { fraction = a + f32(k) / 2.0 / fraction; }
+  return sign(x) * (1.0 - exp(-a * a) * ${1 / Math.sqrt(Math.PI)} / fraction);
+}
+`;
 
 /** Half to even, as NumPy's and PyTorch's round (JavaScript's Math.round takes half up). */
 function roundHalfEven(x: number): number {
@@ -138,12 +202,13 @@ export const UNARY_OPS: Readonly<Record<UnaryOp, UnaryDeclaration>> = {
     backward: (g, _x, out) => g.mul(out.mul(out).neg().add(1)),
     domain: "real",
   },
-  // d/dx = 1 where x > 0, else 0.
+  // d/dx = 0 where x ≤ 0, else 1: 1 at NaN too, as PyTorch's threshold_backward,
+  // whose masked entries are +0 (g·0 is -0 for a negative g: adding +0 makes it +0).
   relu: {
     cpu: (x) => (x < 0 ? 0 : x),
     wgsl: "select(v, 0.0, below0_(v))",
     wgslInt: "max(v, 0)",
-    backward: (g, x) => g.mul(x.gt(0)),
+    backward: (g, x) => g.mul(x.le(0).eq(0)).add(0),
     domain: "real",
   },
   // params [slope]; d/dx = 1 where x > 0, else slope (at 0 too, as PyTorch).
@@ -236,6 +301,34 @@ export const UNARY_OPS: Readonly<Record<UnaryOp, UnaryDeclaration>> = {
     wgsl: "select(0.0, 1.0, !isnan_(v) && v > 0.0) - select(0.0, 1.0, below0_(v))",
     wgslInt: "sign(v)",
     backward: zeroGradient,
+    domain: "real",
+  },
+  trunc: {
+    cpu: Math.trunc,
+    wgsl: "trunc(v)",
+    wgslInt: "v",
+    backward: zeroGradient,
+    domain: "real",
+  },
+  // d/dx = 2/√π·e^(-x²).
+  erf: {
+    cpu: erf,
+    wgsl: "erf_(v)",
+    wgslHelpers: ERF_WGSL,
+    backward: (g, x) => g.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)),
+    domain: "real",
+  },
+  // PyTorch's default GELU, the exact one: x·Φ(x) = x/2·(1 + erf(x/√2)).
+  // d/dx = Φ(x) + x·φ(x), φ the normal density.
+  gelu: {
+    cpu: (x) => x * 0.5 * (1 + erf(x * SQRT1_2)),
+    wgsl: `v * 0.5 * (1.0 + erf_(v * ${SQRT1_2}))`,
+    wgslHelpers: ERF_WGSL,
+    backward: (g, x) => {
+      const cdf = x.mul(SQRT1_2).erf().add(1).mul(0.5);
+      const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
+      return g.mul(cdf.add(x.mul(pdf)));
+    },
     domain: "real",
   },
 };

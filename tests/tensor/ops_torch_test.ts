@@ -13,25 +13,9 @@ import { assert, assertEquals, assertThrows } from "../assert.ts";
 type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
   name: string;
-  op:
-    | "square"
-    | "reciprocal"
-    | "rsqrt"
-    | "silu"
-    | "logsumexp"
-    | "norm"
-    | "sin"
-    | "cos"
-    | "log1p"
-    | "expm1"
-    | "log2"
-    | "log10"
-    | "floor"
-    | "ceil"
-    | "round"
-    | "sign"
-    | "elu";
-  args: { axis?: number; keepdims?: boolean; alpha?: number };
+  /** A `Tensor` method (called with `args` where `run` says so). */
+  op: string;
+  args: { axis?: number; keepdims?: boolean; alpha?: number; approximate?: "none" | "tanh" };
   shape: number[];
   x: Encoded[];
   out_shape: number[];
@@ -62,8 +46,14 @@ function run(c: Case, x: nn.Tensor): nn.Tensor {
       return x.norm(c.args.axis, c.args.keepdims ?? false);
     case "elu":
       return x.elu(c.args.alpha);
-    default:
-      return x[c.op]();
+    case "gelu":
+      return x.gelu(c.args.approximate);
+    default: {
+      // Every other case is a method without arguments.
+      const method = (x as unknown as Record<string, unknown>)[c.op];
+      assert(typeof method === "function", `Tensor has no method ${c.op}`);
+      return (method as () => nn.Tensor).call(x);
+    }
   }
 }
 

@@ -71,6 +71,15 @@ gpuTest("log1p, expm1, log2, log10, sin and cos of special values as on the CPU"
   await agree(g, "cos", [angles], (t) => t.cos(), 1e-5);
 });
 
+gpuTest("tanh, trunc, erf and gelu of special values as on the CPU (tanh(-0) is -0)", async (g) => {
+  const x = [...SPECIAL, 0.3, -0.7, 1.9, -2.49, 2.51, 3.3, -3.99, 4.01, 6.5, -30];
+  await agree(g, "tanh", [x], (t) => t.tanh(), 1e-5);
+  await agree(g, "trunc", [x], (t) => t.trunc(), 0);
+  await agree(g, "erf", [x], (t) => t.erf(), 1e-5);
+  // gelu(x) for x ≪ 0 is x·Φ(x), a tiny product that float32 flushes or not: compare to 1e-5 of 1.
+  await agree(g, "gelu", [x.filter((v) => !(v < -3))], (t) => t.gelu(), 1e-5);
+});
+
 gpuTest("clip(NaN) is NaN, as on the CPU", async (g) => {
   await agree(g, "clip", [[NaN, -0, -5, 5, 0.5, Infinity, -Infinity]], (x) => x.clip(-1, 1));
 });

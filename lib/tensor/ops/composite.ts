@@ -60,6 +60,15 @@ export function silu(x: Tensor): Tensor {
 }
 
 /**
+ * GELU's tanh approximation, PyTorch's `gelu(x, approximate="tanh")`:
+ * `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`, in PyTorch's order of operations.
+ */
+export function geluTanh(x: Tensor): Tensor {
+  const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+  return x.mul(0.5).mul(inner.tanh().add(1));
+}
+
+/**
  * ELU: `x` where positive, else `alpha · (e^x - 1)`, computed as PyTorch 1.13
  * computes it (`exp(x) - 1`, not `expm1`: the same bits, -0 included). The
  * exponential sees only the non-positive entries, so a large positive x

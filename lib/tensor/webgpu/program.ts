@@ -129,6 +129,7 @@ fn expm1_(x: f32) -> f32 {
   return exp(x) - 1.0;
 }
 fn tanh_(x: f32) -> f32 {
+  if (x == 0.0) { return x; } // keeps -0 (sign(-0) is +0)
   let e = expm1_(-2.0 * abs(x));
   return -sign(x) * e / (e + 2.0);
 }

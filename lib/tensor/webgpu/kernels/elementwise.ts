@@ -191,7 +191,7 @@ export function unaryKernel(
     ],
     workgroupSize: ELEMENTWISE_WORKGROUP,
     workgroups: workgroupsFor(size),
-    code: `${UNARY_HELPERS}
+    code: `${UNARY_HELPERS}${UNARY_OPS[op].wgslHelpers ?? ""}
 fn run(wg: u32, li: u32) {
   ${flatIndex()}
   let v = ${load};
