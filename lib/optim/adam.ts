@@ -10,6 +10,7 @@
 import { zerosLike } from "../tensor/create.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { keep, Tensor } from "../tensor/tensor.ts";
+import { adamKernel } from "./fused_adam.ts";
 import { checkOptionNames, numberOption, Optimizer } from "./optimizer.ts";
 
 /**
@@ -135,26 +136,15 @@ export class Adam extends Optimizer {
         // The running means start at 0; dividing by 1 - β^t undoes that bias.
         const stepSize = this.lr / (1 - beta1 ** s.t);
         const rootCorrection2 = Math.sqrt(1 - beta2 ** s.t);
-        const { backend, dtype } = p;
         const plain = !this.amsgrad && !this.decoupled;
-        if (
-          plain && backend.adam !== undefined && p.grad.dtype === dtype &&
-          p.grad.backend === backend
-        ) {
-          // One pass over the parameter instead of a dozen ops (the backend's `adam`).
+        const fused = plain && p.grad.dtype === p.dtype && p.grad.backend === p.backend
+          ? adamKernel(p.backend)
+          : undefined;
+        if (fused !== undefined) {
+          // One pass over the parameter instead of a dozen ops (./fused_adam.ts).
           const { eps, weightDecay } = this;
           const c = { beta1, beta2, stepSize, rootCorrection2, eps, weightDecay };
-          const { m, v } = s;
-          const next = backend.adam(
-            p.storage,
-            p.grad.storage,
-            m.storage,
-            v.storage,
-            p.size,
-            dtype,
-            c,
-          );
-          this.update(p, new Tensor(next, p.shape, dtype, backend));
+          this.update(p, fused(p, p.grad, s.m, s.v, c));
           return;
         }
         let g = p.grad;

@@ -81,28 +81,6 @@ export interface View {
 }
 
 /**
- * The numbers of one Adam step for one parameter (see `optim.Adam`):
- * `g += weightDecay·p; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g·g;
- * p += m·(-stepSize) / (√v / rootCorrection2 + eps)`.
- *
- * Chapter: Part4-3, the recipe that works (Adam).
- */
-export interface AdamConstants {
-  /** β1, the decay of the gradient's running mean. */
-  beta1: number;
-  /** β2, the decay of the squared gradient's running mean. */
-  beta2: number;
-  /** lr / (1 - β1^t). */
-  stepSize: number;
-  /** √(1 - β2^t). */
-  rootCorrection2: number;
-  /** Added to the denominator. */
-  eps: number;
-  /** The L2 factor added to the gradient (0 for none). */
-  weightDecay: number;
-}
-
-/**
  * The primitives a backend implements.
  *
  * Chapter: 4.6 tensors (backends, beyond the book).
@@ -176,21 +154,6 @@ export interface Backend {
   copy(src: Storage, srcView: View, dst: Storage, dstView: View, shape: Shape): void;
   /** Converts elements to another dtype (float to int truncates toward zero). */
   cast(x: Storage, size: number, from: DType, to: DType): Storage;
-  /**
-   * One Adam step for one parameter (optional: without it, `optim.Adam` uses
-   * element-wise ops): updates the running means `m` and `v` in place (the
-   * optimiser owns them) and returns new storage for the parameter. Each
-   * element is computed as those ops would compute it, rounding after each.
-   */
-  adam?(
-    param: Storage,
-    grad: Storage,
-    m: Storage,
-    v: Storage,
-    size: number,
-    dtype: DType,
-    c: AdamConstants,
-  ): Storage;
   /**
    * Checks that `count` int32 class labels lie in [0, classes), for a backend
    * that cannot read them without waiting (a GPU's; one that can read has no

@@ -6,7 +6,6 @@
  */
 
 import type {
-  AdamConstants,
   Backend,
   BinaryOp,
   MatmulSpec,
@@ -21,8 +20,6 @@ import { matmul, matmulInt32 } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
 import { blasMatmul } from "./blas.ts";
 import { wasmBinary, wasmUnary } from "./wasm/elementwise.ts";
-import { wasmAdam } from "./wasm/adam.ts";
-import { adamLoop } from "./adam.ts";
 import { giveBack, reusable, takeArray } from "./reuse.ts";
 import { forgetKeptCopy } from "./wasm/runtime.ts";
 import { softmaxInto } from "./softmax.ts";
@@ -542,22 +539,6 @@ export class CpuBackend implements Backend {
       ] as const;
       if (!blasMatmul(...args) && !wasmMatmul(...args)) matmul(...args);
     }
-    return out;
-  }
-
-  /** One Adam step: the WebAssembly kernel where it runs, else the TypeScript loop. */
-  adam(
-    param: Storage,
-    grad: Storage,
-    m: Storage,
-    v: Storage,
-    size: number,
-    dtype: DType,
-    c: AdamConstants,
-  ): Storage {
-    const out = resultArray(dtype, size) as FloatArray;
-    const [p, g, mm, vv] = [param, grad, m, v] as FloatArray[];
-    if (!wasmAdam(p, g, mm, vv, out, c)) adamLoop(p, g, mm, vv, out, c);
     return out;
   }
 

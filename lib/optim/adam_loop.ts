@@ -1,5 +1,5 @@
 /**
- * One Adam step as a single loop over typed arrays: the CPU backend's `adam`
+ * One Adam step as a single loop over typed arrays: the CPU's fused Adam step (`fused_adam.ts`)
  * when the WebAssembly kernels do not run (`NN_WASM=0`, no SIMD).
  *
  * Why a loop: written with tensor ops, one Adam step is a dozen element-wise
@@ -15,8 +15,8 @@
  * @module
  */
 
-import type { AdamConstants } from "../backend.ts";
-import type { FloatArray } from "../dtype.ts";
+import type { AdamConstants } from "./fused_adam.ts";
+import type { FloatArray } from "../tensor/dtype.ts";
 
 /**
  * `out = p - stepSize · m / (√v / rootCorrection2 + eps)` after updating `m`
@@ -25,7 +25,7 @@ import type { FloatArray } from "../dtype.ts";
  * @example The first step moves by about lr, whatever the gradient's size
  * ```ts
  * import assert from "node:assert/strict";
- * import { adamLoop } from "./adam.ts";
+ * import { adamLoop } from "./adam_loop.ts";
  * const p = new Float64Array([1]), g = new Float64Array([20]);
  * const m = new Float64Array(1), v = new Float64Array(1), out = new Float64Array(1);
  * const c = { beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0 };

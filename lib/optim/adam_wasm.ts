@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { AdamConstants } from "../../backend.ts";
-import type { FloatArray } from "../../dtype.ts";
-import { align, freeStart, reserve, view, wasmRuntime } from "./runtime.ts";
+import type { AdamConstants } from "./fused_adam.ts";
+import type { FloatArray } from "../tensor/dtype.ts";
+import { align, freeStart, reserve, view, wasmRuntime } from "../tensor/cpu/wasm/runtime.ts";
 
 /** Elements per block: 4 operands and the result of 64 Ki float64 take 2.5 MiB. */
 const BLOCK = 1 << 16;
@@ -20,8 +20,8 @@ const BLOCK = 1 << 16;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { wasmAdam } from "./adam.ts";
- * import { adamLoop } from "../adam.ts";
+ * import { wasmAdam } from "./adam_wasm.ts";
+ * import { adamLoop } from "./adam_loop.ts";
  * const n = 1001, c = {
  *   beta1: 0.9, beta2: 0.999, stepSize: 0.01, rootCorrection2: 0.05, eps: 1e-8, weightDecay: 0.1,
  * };
