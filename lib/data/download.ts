@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
-import { checkChecksum, type Checksum, checksumMismatch } from "./checksum.ts";
+import { checkChecksum, type Checksum, fileChecksumMismatch } from "./checksum.ts";
 import {
   isFile,
   isFolder,
@@ -328,7 +328,7 @@ async function checkLocal(path: string, checksum: Checksum): Promise<string | un
     if (!(await isPipe(path))) return "no such file";
   }
   if (checksum.sha256 === undefined && checksum.md5 === undefined) return undefined;
-  return await checksumMismatch(await Deno.readFile(path), checksum);
+  return await fileChecksumMismatch(path, checksum);
 }
 
 /**
@@ -617,7 +617,7 @@ async function fetchOnce(
       throw new Failure(`connection closed after ${received} of ${total} bytes`, true);
     }
     clearTimeout(timer);
-    const mismatch = await checksumMismatch(await Deno.readFile(temp!), options);
+    const mismatch = await fileChecksumMismatch(temp!, options);
     if (mismatch !== undefined) throw new Failure(mismatch, false);
     await Deno.rename(temp!, dest);
     temp = undefined;
