@@ -18,3 +18,4 @@ export type {
 } from "./backend.ts";
 // A backend computes each element-wise op as declared here (the CPU's and WGSL's forms).
 export { UNARY_OPS, type UnaryDeclaration } from "./unary_ops.ts";
+export { BINARY_OPS, type BinaryDeclaration, type Where } from "./binary_ops.ts";
