@@ -12,6 +12,7 @@
 import type { DType, TypedArray } from "./dtype.ts";
 import type { Shape } from "./shape.ts";
 import type { UnaryOp } from "./unary_ops.ts";
+import type { BinaryOp } from "./binary_ops.ts";
 
 /**
  * A backend's handle to the memory that holds a tensor's elements.
@@ -21,25 +22,7 @@ import type { UnaryOp } from "./unary_ops.ts";
 export type Storage = unknown;
 
 export type { UnaryOp } from "./unary_ops.ts";
-
-/**
- * Element-wise functions of two arguments (broadcast). Comparisons give 0 or 1.
- *
- * Chapter: 4.6 tensors (backends, beyond the book).
- */
-export type BinaryOp =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "pow"
-  | "maximum"
-  | "minimum"
-  | "gt"
-  | "lt"
-  | "ge"
-  | "le"
-  | "eq";
+export type { BinaryOp } from "./binary_ops.ts";
 
 /**
  * Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties).

@@ -9,3 +9,4 @@
 export type { Backend, BinaryOp, MatmulSpec, ReduceOp, Storage, UnaryOp, View } from "./backend.ts";
 // A backend computes each element-wise op as declared here (the CPU's and WGSL's forms).
 export { erf, UNARY_OPS, type UnaryDeclaration } from "./unary_ops.ts";
+export { BINARY_OPS, type BinaryDeclaration, type Where } from "./binary_ops.ts";

@@ -496,6 +496,40 @@ export class Tensor {
   minimum(other: Tensor | number): Tensor {
     return binary.minimum(this, other);
   }
+  /**
+   * `this mod other` with the sign of the divisor, as PyTorch's `remainder`
+   * and Python's `%` (int32 stays int32; an int32 divisor of 0 is a
+   * RangeError). Gradients as PyTorch's: 1 for `this`, `-⌊this / other⌋` for
+   * `other`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.deepEqual(tensor([5, -5, 5]).remainder(tensor([3, 3, -3])).toArray(), [2, 1, -1]);
+   * assert.deepEqual(tensor([7.5, -1]).remainder(2).toArray(), [1.5, 1]);
+   * ```
+   */
+  remainder(other: Tensor | number): Tensor {
+    return binary.binaryOp("remainder", this, other);
+  }
+  /**
+   * `⌊this / other⌋`, rounded toward -∞ as PyTorch 1.13's `floor_divide`
+   * (so `1 // 0.1` is 9, from the exact remainder; int32 stays int32, and an
+   * int32 divisor of 0 is a RangeError). A step: its gradient is 0.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.deepEqual(tensor([7, -7]).floorDivide(2).toArray(), [3, -4]);
+   * const seven = tensor([7, -7], { dtype: "int32" });
+   * assert.deepEqual(seven.floorDivide(-2).toArray(), [-4, 3]);
+   * ```
+   */
+  floorDivide(other: Tensor | number): Tensor {
+    return binary.binaryOp("floorDivide", this, other);
+  }
   /** 1 where `this > other`, else 0. */
   gt(other: Tensor | number): Tensor {
     return binary.compare("gt", this, other);

@@ -12,6 +12,8 @@ import { Tensor } from "../../mod.ts";
 import { assert } from "../assert.ts";
 import { UNARY_OPS, type UnaryDeclaration, type UnaryOp } from "../../lib/tensor/unary_ops.ts";
 import { unaryOp } from "../../lib/tensor/ops/unary.ts";
+import { BINARY_OPS, type BinaryOp } from "../../lib/tensor/binary_ops.ts";
+import { binaryOp } from "../../lib/tensor/ops/binary.ts";
 
 type Case = {
   /** The methods or functions this case exercises. */
@@ -107,6 +109,22 @@ for (const [op, d] of Object.entries(UNARY_OPS) as [string, UnaryDeclaration][])
     shapes: [[3, 4]],
     domain: d.domain === "positive" ? positive : undefined,
     f: (a) => unaryOp(a, op as UnaryOp, d.testParams ?? []),
+  });
+}
+
+// Every differentiable op declared in BINARY_OPS, broadcast, derived from its
+// declaration. A divisor is moved 0.5 away from 0 (remainder jumps at each
+// multiple of it; a small one puts the jumps within the finite difference's step).
+const awayFromZero = (b: Tensor) => nn.where(b.lt(0), b.sub(0.5), b.add(0.5));
+for (const [op, d] of Object.entries(BINARY_OPS) as [BinaryOp, (typeof BINARY_OPS)[BinaryOp]][]) {
+  if (d.backward === undefined) continue;
+  CASES.push({
+    covers: [op],
+    shapes: [[3, 4], [4]],
+    domain: d.domain === "positive" ? positive : undefined,
+    f: d.domain === "divisor"
+      ? (a, b) => binaryOp(op, a.mul(3), awayFromZero(b))
+      : (a, b) => binaryOp(op, a, b),
   });
 }
 

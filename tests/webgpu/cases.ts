@@ -10,6 +10,8 @@ import type { Tensor } from "../../mod.ts";
 import type { TestRandom } from "./helpers.ts";
 import { UNARY_OPS, type UnaryDeclaration, type UnaryOp } from "../../lib/tensor/unary_ops.ts";
 import { unaryOp } from "../../lib/tensor/ops/unary.ts";
+import { BINARY_OPS, type BinaryOp } from "../../lib/tensor/binary_ops.ts";
+import { binaryOp } from "../../lib/tensor/ops/binary.ts";
 
 /** One use of one or more ops. */
 export interface Case {
@@ -244,6 +246,32 @@ for (const [op, d] of Object.entries(UNARY_OPS) as [string, UnaryDeclaration][])
     domain: d.domain === "positive" ? "positive" : undefined,
     f: (a) => unaryOp(a, op as UnaryOp, d.testParams ?? []),
   });
+}
+
+// Every op declared in BINARY_OPS, broadcast, derived from its declaration. A
+// divisor is moved away from 0 (by 0.5, or by 1 for int32: a divisor of 0 is a
+// RangeError on the CPU); int32 operands too where the op keeps int32.
+const awayFromZero = (b: Tensor, by: number) => nn.where(b.lt(0), b.sub(by), b.add(by));
+for (const [op, d] of Object.entries(BINARY_OPS) as [BinaryOp, (typeof BINARY_OPS)[BinaryOp]][]) {
+  const divisor = d.domain === "divisor";
+  CASES.push({
+    covers: [op],
+    shapes: broadcastPair,
+    domain: d.domain === "positive" ? "positive" : undefined,
+    grad: d.backward !== undefined,
+    f: divisor
+      ? (a, b) => binaryOp(op, a.mul(3), awayFromZero(b, 0.5))
+      : (a, b) => binaryOp(op, a, b),
+  });
+  if (!d.floatOnly && d.domain !== "positive") {
+    CASES.push({
+      covers: [op],
+      shapes: broadcastPair,
+      ints: [0, 1],
+      grad: false,
+      f: divisor ? (a, b) => binaryOp(op, a, awayFromZero(b, 1)) : (a, b) => binaryOp(op, a, b),
+    });
+  }
 }
 
 /** Names of the API that are not ops on values, each tested elsewhere. */

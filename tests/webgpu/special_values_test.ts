@@ -1,7 +1,7 @@
 /**
  * The WebGPU backend against the CPU where WGSL's own rules differ from the
  * CPU's (issue 14 item 12): NaN, -0, infinities and denormals through relu,
- * leakyRelu, clip, log and pow; int32 matmul; a CrossEntropyLoss target out
+ * leakyRelu, clip, log, pow, remainder and floorDivide; int32 matmul; a CrossEntropyLoss target out
  * of range. WGSL lets a compiler assume no NaN or infinity occurs and flush
  * denormals, so the kernels decide these cases on the bits; each test here
  * failed before they did (relu(NaN) was 0, clip(NaN) -1, log(1e-40) -88.03,
@@ -100,6 +100,42 @@ gpuTest("pow of NaN, ±0, ±1, ±∞ and negative bases as on the CPU (C's pow)"
   const exact = [[3, 2], [-2, 3], [-3, 4], [10, 6], [7, -1], [-5, 9], [1.5, 2]];
   await agree(g, "pow", [exact.map((p) => p[0]), exact.map((p) => p[1])], (x, y) => x.pow(y), 0);
 });
+
+gpuTest(
+  "remainder and floorDivide of NaN, ±0, ±∞, denormals, division by 0 and large quotients as on the CPU",
+  async (g) => {
+    // 3e38 / 1e-30 overflows a quotient; 1e-40 is a float32 denormal (fmod_ works on the bits).
+    const values = [
+      NaN,
+      -Infinity,
+      -7,
+      -2.5,
+      -1,
+      -1e-40,
+      -0,
+      0,
+      1e-40,
+      0.1,
+      1,
+      5.5,
+      3e38,
+      Infinity,
+    ];
+    const a: number[] = [], b: number[] = [];
+    for (const x of values) for (const y of [...values, 1e-30, -3]) a.push(x), b.push(y);
+    // The remainder is exact on both (C's fmod; one rounding where the divisor is added).
+    await agree(g, "remainder", [a, b], (x, y) => x.remainder(y), 0);
+    await agree(g, "floorDivide", [a, b], (x, y) => x.floorDivide(y), 0);
+    // 1 // 0.1 is 9 (the exact remainder), where ⌊1 / 0.1⌋ is 10.
+    await agree(
+      g,
+      "floorDivide",
+      [[1, -1, 7, 0.3], [0.1, 0.1, 0.7, 0.1]],
+      (x, y) => x.floorDivide(y),
+      0,
+    );
+  },
+);
 
 gpuTest("int32 matmul runs on the GPU and wraps modulo 2^32 as the CPU does", async (g) => {
   const cases: [number[], number[], number[], number[]][] = [

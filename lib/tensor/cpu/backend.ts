@@ -24,6 +24,7 @@ import { giveBack, reusable, takeArray } from "./reuse.ts";
 import { forgetKeptCopy } from "./wasm/runtime.ts";
 import { softmaxInto } from "./softmax.ts";
 import { UNARY_OPS } from "../unary_ops.ts";
+import { BINARY_OPS } from "../binary_ops.ts";
 
 /** A new array an op writes every element of (reused memory is not cleared first). */
 function resultArray(dtype: DType, size: number): TypedArray {
@@ -43,65 +44,27 @@ const UNARY = Object.fromEntries(
   Object.entries(UNARY_OPS).map(([op, d]) => [op, d.cpu as Unary]),
 ) as Record<UnaryOp, Unary>;
 
-/**
- * `a ** b` as C's `pow` (and so NumPy and PyTorch) defines it: `Math.pow` gives
- * NaN for 1 to any power that is NaN or ±∞ and for -1 to ±∞, where C gives 1.
- */
-function pow(a: number, b: number): number {
-  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
-  return Math.pow(a, b);
-}
-
-/**
- * `a ** b` on int32 values, exactly modulo 2³² (as PyTorch's int32 `pow`):
- * squaring with `Math.imul`, since `Math.pow` goes through float64 and loses
- * the low bits past 2⁵³ (`3 ** 40` gave 689956864, not 689956897).
- */
-function powInt32(a: number, b: number): number {
-  if (b < 0) {
-    throw new RangeError(
-      `pow: expected a non-negative exponent for int32 operands, found ${a} ** ${b}; ` +
-        'convert to float first (astype("float32"))',
-    );
-  }
-  let result = 1, base = a;
-  for (let e = b; e > 0; e >>>= 1) {
-    if (e & 1) result = Math.imul(result, base);
-    base = Math.imul(base, base);
-  }
-  return result;
-}
+/** Each binary op as a scalar function (declared, with its backward, in `../binary_ops.ts`). */
+const BINARY = Object.fromEntries(
+  Object.entries(BINARY_OPS).map(([op, d]) => [op, d.cpu]),
+) as Record<BinaryOp, Binary>;
 
 /**
  * The int32 versions of the ops whose float formula is not exact on int32
- * values: a product of two int32 values needs up to 62 bits and float64 keeps
- * 53. The others are exact (a sum or difference needs 33 bits, and storing it
- * in an Int32Array wraps it as int32 arithmetic does).
+ * values (a product of two int32 values needs up to 62 bits, float64 keeps 53)
+ * or that check their operands (a divisor of 0). The others are exact (a sum
+ * or difference needs 33 bits, and storing it in an Int32Array wraps it as
+ * int32 arithmetic does).
  */
-const INT32_BINARY: Partial<Record<BinaryOp, Binary>> = {
-  mul: Math.imul,
-  pow: powInt32,
-};
-
-const BINARY: Record<BinaryOp, Binary> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow,
-  maximum: Math.max,
-  minimum: Math.min,
-  gt: (a, b) => +(a > b),
-  lt: (a, b) => +(a < b),
-  ge: (a, b) => +(a >= b),
-  le: (a, b) => +(a <= b),
-  eq: (a, b) => +(a === b),
-};
+const INT32_BINARY = Object.fromEntries(
+  Object.entries(BINARY_OPS).flatMap(([op, d]) => d.cpuInt !== undefined ? [[op, d.cpuInt]] : []),
+) as Partial<Record<BinaryOp, Binary>>;
 
 /**
- * The four arithmetic ops on equal-size operands, written out: a loop with the
- * operator inline runs several times faster than one that calls `BINARY[op]`
- * per element, and these four are most of what training does (with `gt` and
+ * The four arithmetic ops on equal-size operands, written out (each computes
+ * exactly what its entry in `BINARY_OPS` does): a loop with the operator
+ * inline runs several times faster than one that calls `BINARY[op]` per
+ * element, and these four are most of what training does (with `gt` and
  * `eq` for masks and accuracy). Returns false for any other op. Comparisons
  * are written `+(a > b)`, not `a > b ? 1 : 0`: V8 compiles the conditional to a
  * branch, which on data with random signs (a ReLU's mask) mispredicts half the

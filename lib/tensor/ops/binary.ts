@@ -1,19 +1,19 @@
 /**
- * Element-wise ops of two tensors, with NumPy broadcasting: arithmetic,
- * maximum/minimum, comparisons and `where`. Each op's backward is beside its
- * forward; broadcasting's backward is `unbroadcast`.
+ * Element-wise ops of two tensors, with NumPy broadcasting: each op's value and
+ * derivative are declared once, in `../binary_ops.ts`; here they are applied
+ * and recorded for autograd, with broadcasting's backward, `unbroadcast`. And
+ * `where`, of three operands.
  *
  * @module
  */
 
-import type { BinaryOp } from "../backend.ts";
+import { BINARY_OPS, type BinaryOp } from "../binary_ops.ts";
 import { record } from "../autograd.ts";
 import { allocArray, type DType, isFloat, promote } from "../dtype.ts";
 import { broadcastShapes, describe } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { unbroadcast } from "./broadcast.ts";
-import { unaryOp } from "./unary.ts";
 
 /**
  * A 0-d tensor holding `value` on `like`'s backend, in `dtype`.
@@ -68,16 +68,37 @@ function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dt
 }
 
 /**
+ * `op` applied element-wise to `a` and `b` with broadcasting, and its gradient
+ * as `BINARY_OPS` declares it, summed back over the broadcast axes. Comparisons
+ * are not recorded (not differentiable).
+ *
+ * Chapter: 4.6 tensors (张量).
+ */
+export function binaryOp(op: BinaryOp, aValue: Tensor, bValue: Tensor | number): Tensor {
+  const declaration = BINARY_OPS[op];
+  let [a, b, shape] = align(aValue, bValue, op);
+  if (declaration.floatOnly && !isFloat(a.dtype)) {
+    [a, b] = [astype(a, "float32"), astype(b, "float32")];
+  }
+  const out = apply(op, a, b, shape);
+  const backward = declaration.backward;
+  if (backward === undefined) return out;
+  return record(out, op, [a, b], (g) => {
+    const [ga, gb] = backward(g, a, b, out, where);
+    return [
+      ga === null ? null : unbroadcast(ga, a.shape),
+      gb === null ? null : unbroadcast(gb, b.shape),
+    ];
+  });
+}
+
+/**
  * `a + b`.
  *
  * Chapter: 4.6 tensors (张量).
  */
-export function add(aValue: Tensor, bValue: Tensor | number): Tensor {
-  const [a, b, shape] = align(aValue, bValue, "add");
-  return record(apply("add", a, b, shape), "add", [a, b], (g) => [
-    unbroadcast(g, a.shape),
-    unbroadcast(g, b.shape),
-  ]);
+export function add(a: Tensor, b: Tensor | number): Tensor {
+  return binaryOp("add", a, b);
 }
 
 /**
@@ -85,12 +106,8 @@ export function add(aValue: Tensor, bValue: Tensor | number): Tensor {
  *
  * Chapter: 4.6 tensors (张量).
  */
-export function sub(aValue: Tensor, bValue: Tensor | number): Tensor {
-  const [a, b, shape] = align(aValue, bValue, "sub");
-  return record(apply("sub", a, b, shape), "sub", [a, b], (g) => [
-    unbroadcast(g, a.shape),
-    unbroadcast(g.neg(), b.shape),
-  ]);
+export function sub(a: Tensor, b: Tensor | number): Tensor {
+  return binaryOp("sub", a, b);
 }
 
 /**
@@ -98,12 +115,8 @@ export function sub(aValue: Tensor, bValue: Tensor | number): Tensor {
  *
  * Chapter: 4.6 tensors (张量).
  */
-export function mul(aValue: Tensor, bValue: Tensor | number): Tensor {
-  const [a, b, shape] = align(aValue, bValue, "mul");
-  return record(apply("mul", a, b, shape), "mul", [a, b], (g) => [
-    a.requiresGrad ? unbroadcast(g.mul(b), a.shape) : null,
-    b.requiresGrad ? unbroadcast(g.mul(a), b.shape) : null,
-  ]);
+export function mul(a: Tensor, b: Tensor | number): Tensor {
+  return binaryOp("mul", a, b);
 }
 
 /**
@@ -111,14 +124,8 @@ export function mul(aValue: Tensor, bValue: Tensor | number): Tensor {
  *
  * Chapter: 4.6 tensors (张量).
  */
-export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
-  let [a, b, shape] = align(aValue, bValue, "div");
-  if (!isFloat(a.dtype)) [a, b] = [astype(a, "float32"), astype(b, "float32")];
-  const out = apply("div", a, b, shape);
-  return record(out, "div", [a, b], (g) => [
-    a.requiresGrad ? unbroadcast(g.div(b), a.shape) : null,
-    b.requiresGrad ? unbroadcast(g.mul(out).div(b).neg(), b.shape) : null,
-  ]);
+export function div(a: Tensor, b: Tensor | number): Tensor {
+  return binaryOp("div", a, b);
 }
 
 /**
@@ -140,30 +147,8 @@ export function div(aValue: Tensor, bValue: Tensor | number): Tensor {
  * assert.deepEqual(b.grad!.toArray(), [0, 0, Math.fround(Math.LN2)]);
  * ```
  */
-export function pow(aValue: Tensor, bValue: Tensor | number): Tensor {
-  const [a, b, shape] = align(aValue, bValue, "pow");
-  const out = apply("pow", a, b, shape);
-  return record(out, "pow", [a, b], (g) => [
-    a.requiresGrad ? unbroadcast(where(b.eq(0), 0, g.mul(b).mul(pow(a, b.sub(1)))), a.shape) : null,
-    b.requiresGrad
-      ? unbroadcast(g.mul(where(a.eq(0).mul(b.ge(0)), 0, out.mul(unaryOp(a, "log")))), b.shape)
-      : null,
-  ]);
-}
-
-/**
- * Maximum or minimum: the gradient goes to the operand that was picked; on a tie
- * it is split in half between both, as in PyTorch.
- */
-function extremum(op: "maximum" | "minimum", aValue: Tensor, bValue: Tensor | number): Tensor {
-  const [a, b, shape] = align(aValue, bValue, op);
-  return record(apply(op, a, b, shape), op, [a, b], (g) => {
-    const wins = op === "maximum" ? "gt" : "lt";
-    const tie = apply("eq", a, b, shape).mul(0.5);
-    const aShare = apply(wins, a, b, shape).add(tie);
-    const bShare = apply(wins, b, a, shape).add(tie);
-    return [unbroadcast(g.mul(aShare), a.shape), unbroadcast(g.mul(bShare), b.shape)];
-  });
+export function pow(a: Tensor, b: Tensor | number): Tensor {
+  return binaryOp("pow", a, b);
 }
 
 /**
@@ -172,7 +157,7 @@ function extremum(op: "maximum" | "minimum", aValue: Tensor, bValue: Tensor | nu
  * Chapter: 4.6 tensors (张量).
  */
 export function maximum(a: Tensor, b: Tensor | number): Tensor {
-  return extremum("maximum", a, b);
+  return binaryOp("maximum", a, b);
 }
 
 /**
@@ -181,7 +166,7 @@ export function maximum(a: Tensor, b: Tensor | number): Tensor {
  * Chapter: 4.6 tensors (张量).
  */
 export function minimum(a: Tensor, b: Tensor | number): Tensor {
-  return extremum("minimum", a, b);
+  return binaryOp("minimum", a, b);
 }
 
 /**
@@ -191,11 +176,10 @@ export function minimum(a: Tensor, b: Tensor | number): Tensor {
  */
 export function compare(
   op: "gt" | "lt" | "ge" | "le" | "eq",
-  aValue: Tensor,
-  bValue: Tensor | number,
+  a: Tensor,
+  b: Tensor | number,
 ): Tensor {
-  const [a, b, shape] = align(aValue, bValue, op);
-  return apply(op, a, b, shape);
+  return binaryOp(op, a, b);
 }
 
 /**

@@ -12,6 +12,7 @@
 
 import type { BinaryOp, UnaryOp, View } from "../../backend.ts";
 import { UNARY_OPS } from "../../unary_ops.ts";
+import { BINARY_OPS } from "../../binary_ops.ts";
 import { coalesce, layoutParams, offsetsCode } from "../layout.ts";
 import type { Kernel, Param, WgslScalar } from "../program.ts";
 import type { GpuDType, GpuStorage } from "../storage.ts";
@@ -51,36 +52,9 @@ const INT_UNARY = Object.fromEntries(
   Object.entries(UNARY_OPS).flatMap(([op, d]) => d.wgslInt !== undefined ? [[op, d.wgslInt]] : []),
 ) as Partial<Record<UnaryOp, string>>;
 
-/** Each binary op on `x` and `y` of type T (comparisons give 1 or 0 in T). */
+/** Each binary op on `x` and `y` of type T, as `../../binary_ops.ts` declares it. */
 function binaryExpression(op: BinaryOp, t: "f32" | "i32"): string {
-  const one = t === "f32" ? "1.0" : "1", zero = t === "f32" ? "0.0" : "0";
-  const compare = (c: string) => `select(${zero}, ${one}, x ${c} y)`;
-  switch (op) {
-    case "add":
-      return "x + y";
-    case "sub":
-      return "x - y";
-    case "mul":
-      return "x * y";
-    case "div":
-      return t === "f32" ? "x / y" : "i32(f32(x) / f32(y))";
-    case "pow":
-      return t === "f32" ? "pow_(x, y)" : "ipow_(x, y)";
-    case "maximum":
-      return t === "f32" ? "max_(x, y)" : "max(x, y)";
-    case "minimum":
-      return t === "f32" ? "min_(x, y)" : "min(x, y)";
-    case "gt":
-      return compare(">");
-    case "lt":
-      return compare("<");
-    case "ge":
-      return compare(">=");
-    case "le":
-      return compare("<=");
-    case "eq":
-      return compare("==");
-  }
+  return t === "f32" ? BINARY_OPS[op].wgsl : BINARY_OPS[op].wgslInt;
 }
 
 /**
@@ -92,6 +66,16 @@ function binaryExpression(op: BinaryOp, t: "f32" | "i32"): string {
  * is 9 exactly, exp2 gave 8.999999), a larger one takes exp2, whose error is
  * smaller there than repeated squaring's. `maximum`/`minimum` propagate NaN,
  * as NumPy and the CPU backend do.
+ *
+ * `fmod_` is C's `fmod` (the CPU's `%`), exact, on the bits as musl's `fmodf`:
+ * WGSL's `%` on f32 is x - y·trunc(x / y), which rounds, and wrongly so once
+ * the quotient passes 2^24. `remainder_` and `floor_divide_` build on it as
+ * `../../binary_ops.ts` does (PyTorch's formulas), with the special values
+ * tested on the bits, as the CPU's: NaN in, NaN out; ±∞ divided is NaN; a
+ * division by ±0 is IEEE's a / b. Their int32 forms give 0 for a divisor of 0,
+ * where the CPU throws (and PyTorch raises): a shader cannot. They take the
+ * remainder as x - (x / y)·y, not i32 `%`, which the software adapter got
+ * wrong (-6 % 3 gave -2, 7 % -2 gave 7).
  */
 const BINARY_HELPERS = `
 fn powi_(x: f32, e: u32) -> f32 {
@@ -153,6 +137,94 @@ fn max_(a: f32, b: f32) -> f32 {
 fn min_(a: f32, b: f32) -> f32 {
   if (isnan_(a) || isnan_(b)) { return nan_(a); }
   return min(a, b);
+}
+fn fmod_(x: f32, y: f32) -> f32 {
+  let ux = bitcast<u32>(x);
+  let sx = ux & 0x80000000u;
+  let ax = ux & 0x7fffffffu;
+  let ay = bitcast<u32>(y) & 0x7fffffffu;
+  if (ay == 0u || ay > 0x7f800000u || ax >= 0x7f800000u) { return nan_(select(x, y, ay > 0x7f800000u)); }
+  if (ax <= ay) {
+    if (ax == ay) { return bitcast<f32>(sx); }
+    return x;
+  }
+  // The mantissas with their implicit bit, a subnormal's shifted up to it.
+  var ex = i32(ax >> 23u);
+  var ey = i32(ay >> 23u);
+  var mx = (ax & 0x007fffffu) | 0x00800000u;
+  var my = (ay & 0x007fffffu) | 0x00800000u;
+  if (ex == 0) {
+    var i = ax << 9u;
+    loop { if ((i >> 31u) != 0u) { break; } ex = ex - 1; i = i << 1u; }
+    mx = ax << u32(1 - ex);
+  }
+  if (ey == 0) {
+    var i = ay << 9u;
+    loop { if ((i >> 31u) != 0u) { break; } ey = ey - 1; i = i << 1u; }
+    my = ay << u32(1 - ey);
+  }
+  // Long division, one bit a step; an exact 0 keeps x's sign.
+  loop {
+    if (ex <= ey) { break; }
+    let i = mx - my;
+    if ((i >> 31u) == 0u) {
+      if (i == 0u) { return bitcast<f32>(sx); }
+      mx = i;
+    }
+    mx = mx << 1u;
+    ex = ex - 1;
+  }
+  let i = mx - my;
+  if ((i >> 31u) == 0u) {
+    if (i == 0u) { return bitcast<f32>(sx); }
+    mx = i;
+  }
+  loop { if ((mx >> 23u) != 0u) { break; } mx = mx << 1u; ex = ex - 1; }
+  if (ex > 0) {
+    mx = (mx - 0x00800000u) | (u32(ex) << 23u);
+  } else {
+    mx = mx >> u32(1 - ex);
+  }
+  return bitcast<f32>(mx | sx);
+}
+fn remainder_(x: f32, y: f32) -> f32 {
+  let m = fmod_(x, y);
+  let um = bitcast<u32>(m);
+  if (isnan_(m) || (um & 0x7fffffffu) == 0u) { return m; }
+  if ((um >> 31u) != (bitcast<u32>(y) >> 31u)) { return m + y; }
+  return m;
+}
+fn floor_divide_(a: f32, b: f32) -> f32 {
+  let ua = bitcast<u32>(a);
+  let ub = bitcast<u32>(b);
+  if (isnan_(a) || isnan_(b)) { return nan_(select(b, a, isnan_(a))); }
+  let sign = (ua ^ ub) & 0x80000000u;
+  if ((ub & 0x7fffffffu) == 0u) {
+    if ((ua & 0x7fffffffu) == 0u) { return nan_(a); }
+    return bitcast<f32>(0x7f800000u | sign);
+  }
+  let m = fmod_(a, b);
+  if (isnan_(m)) { return m; }
+  let um = bitcast<u32>(m);
+  var d = (a - m) / b;
+  if ((um & 0x7fffffffu) != 0u && (um >> 31u) != (ub >> 31u)) { d = d - 1.0; }
+  if (d == 0.0) { return bitcast<f32>(sign); }
+  let f = floor(d);
+  if (d - f > 0.5) { return f + 1.0; }
+  return f;
+}
+fn iremainder_(x: i32, y: i32) -> i32 {
+  if (y == 0) { return 0; }
+  let r = x - (x / y) * y;
+  if (r != 0 && ((r < 0) != (y < 0))) { return r + y; }
+  return r;
+}
+fn ifloor_divide_(x: i32, y: i32) -> i32 {
+  if (y == 0) { return 0; }
+  let q = x / y;
+  let r = x - q * y;
+  if (r != 0 && ((r < 0) != (y < 0))) { return q - 1; }
+  return q;
 }
 `;
 
