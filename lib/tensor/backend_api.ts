@@ -12,6 +12,7 @@ export type {
   BinaryOp,
   MatmulSpec,
   ReduceOp,
+  ScanOp,
   Storage,
   UnaryOp,
   View,
