@@ -25,11 +25,20 @@ export type { UnaryOp } from "./unary_ops.ts";
 export type { BinaryOp } from "./binary_ops.ts";
 
 /**
- * Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties).
+ * Reductions along one axis. `argmax`/`argmin` give int32 indices (first on ties);
+ * `prod` of an empty axis is 1, as `sum`'s is 0.
  *
  * Chapter: 4.6 tensors (backends, beyond the book).
  */
-export type ReduceOp = "sum" | "max" | "min" | "argmax" | "argmin";
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
+
+/**
+ * Running reductions along one axis (see {@linkcode Backend.scan}): `sum` is
+ * PyTorch's `cumsum`, `prod` its `cumprod` (which `prod`'s gradient uses).
+ *
+ * Chapter: 4.6 tensors (backends, beyond the book).
+ */
+export type ScanOp = "sum" | "prod";
 
 /**
  * Sizes and flags of a (batched) matrix product; see {@linkcode Backend.matmul}.
@@ -113,6 +122,21 @@ export interface Backend {
   ): Storage;
   /** Reduces axis `axis` of `x`; the result has that axis removed. */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage;
+  /**
+   * The running sum (or product) along axis `axis` of `x`, which has `shape`
+   * and `dtype`: the result has the same shape and dtype, and entry `k` along
+   * the axis combines entries 0 to `k` (with `reverse`, entries `k` to the
+   * last). An int32 running value outside the int32 range is a RangeError
+   * where the backend can check it (the CPU), never wrapped there.
+   */
+  scan(
+    op: ScanOp,
+    x: Storage,
+    shape: Shape,
+    axis: number,
+    reverse: boolean,
+    dtype: DType,
+  ): Storage;
   /**
    * Optional fused pass: softmax (or, with `log`, log-softmax) of float `x`
    * along `axis`, with the bits of the composite ops (max, sub, exp, sum,

@@ -18,6 +18,7 @@ import * as reduce from "./ops/reduce.ts";
 import { type ReduceOptions, reduceOptions } from "./ops/reduce.ts";
 import * as movement from "./ops/movement.ts";
 import * as composite from "./ops/composite.ts";
+import { cumsum } from "./ops/scan.ts";
 import { matmul } from "./ops/matmul.ts";
 import { logSoftmax, softmax } from "./ops/softmax.ts";
 import { astype } from "./ops/astype.ts";
@@ -714,6 +715,52 @@ export class Tensor {
    */
   sum(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
     return reduce.sum(this, axis ?? undefined, reduceOptions("sum", options, KEEP, true).keepdims);
+  }
+  /**
+   * The product over `axis` (one, several, or all when omitted; an empty
+   * product is 1); options as `sum`'s. The gradient is PyTorch's, zeros
+   * included: with one zero in a product, only the zero's entry gets a
+   * gradient (the product of the others). An int32 product stays int32 and
+   * is a RangeError if it leaves the int32 range (never wrapped) on the CPU.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([[1, 2, 3], [4, 0, 6]], { requiresGrad: true });
+   * assert.deepEqual(x.prod(1).toArray(), [6, 0]);
+   * assert.deepEqual(x.prod(0, true).toArray(), [[4, 0, 18]]);
+   * assert.equal(x.prod().item(), 0);
+   * x.prod(1).sum().backward();
+   * assert.deepEqual(x.grad!.toArray(), [[6, 3, 2], [0, 24, 0]]);
+   * assert.throws(() => tensor([65536, 65536], { dtype: "int32" }).prod(), RangeError);
+   * ```
+   */
+  prod(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {
+    const { keepdims } = reduceOptions("prod", options, KEEP, true);
+    return reduce.prod(this, axis ?? undefined, keepdims);
+  }
+  /**
+   * The running sum along `axis` (required, as PyTorch's `dim`; negative
+   * counts from the end): entry k is the sum of entries 0 to k, in the same
+   * shape and dtype. Its gradient is the running sum of the output's gradient
+   * taken from the end. An int32 running sum stays int32 and is a RangeError
+   * if it leaves the int32 range (never wrapped) on the CPU.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+   * assert.deepEqual(x.cumsum(1).toArray(), [[1, 3, 6], [4, 9, 15]]);
+   * assert.deepEqual(x.cumsum(-2).toArray(), [[1, 2, 3], [5, 7, 9]]);
+   * x.cumsum(1).sum().backward();
+   * assert.deepEqual(x.grad!.toArray(), [[3, 2, 1], [3, 2, 1]]);
+   * assert.throws(() => x.cumsum(2), RangeError);
+   * ```
+   */
+  cumsum(axis: number): Tensor {
+    return cumsum(this, axis);
   }
   /** The mean over `axis` (int32 gives float32); options as `sum`'s. */
   mean(axis?: number | number[] | null, options?: ReduceOptions | boolean): Tensor {

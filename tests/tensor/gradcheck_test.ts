@@ -27,6 +27,9 @@ type Case = {
 
 const positive = (x: Tensor) => x.abs().add(0.5);
 const PATTERN = nn.tensor([[1, 0, 0, 1], [0, 1, 1, 0], [1, 1, 0, 0]]);
+/** Zeros for prod: none in row 0, one in row 1, two in row 2 (and in column 1: one). */
+const ZEROS = nn.tensor([[1, 1, 1, 1], [1, 0, 1, 1], [0, 1, 0, 1]], { dtype: "float64" });
+const withZeros = (x: Tensor) => x.mul(ZEROS);
 
 const CASES: Case[] = [
   { covers: ["add"], shapes: [[3, 4], [4]], f: (a, b) => a.add(b) },
@@ -63,6 +66,13 @@ const CASES: Case[] = [
   { covers: ["norm"], shapes: [[3, 4]], f: (a) => a.norm() },
   { covers: ["sum"], shapes: [[2, 3, 4]], f: (a) => a.sum() },
   { covers: ["sum"], shapes: [[2, 3, 4]], f: (a) => a.sum([0, 2], true) },
+  { covers: ["prod"], shapes: [[3, 4]], f: (a) => a.prod(1) },
+  { covers: ["prod"], shapes: [[3, 4]], domain: withZeros, f: (a) => a.prod(1) },
+  { covers: ["prod"], shapes: [[3, 4]], domain: withZeros, f: (a) => a.prod(0, true) },
+  { covers: ["prod"], shapes: [[2, 3, 4]], f: (a) => a.prod([0, 2], true) },
+  { covers: ["prod"], shapes: [[2, 3]], f: (a) => a.prod() },
+  { covers: ["cumsum"], shapes: [[3, 4]], f: (a) => a.cumsum(1) },
+  { covers: ["cumsum"], shapes: [[2, 3, 4]], f: (a) => a.cumsum(-3).exp() },
   { covers: ["mean"], shapes: [[2, 3, 4]], f: (a) => a.mean(1) },
   { covers: ["max"], shapes: [[3, 4]], f: (a) => a.max(1) },
   { covers: ["max"], shapes: [[3, 4]], f: (a) => a.max() },

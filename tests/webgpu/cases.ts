@@ -87,6 +87,25 @@ export const CASES: Case[] = [
   { covers: ["sum"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.sum() },
   { covers: ["sum"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.sum([0, 2], true) },
   { covers: ["sum"], shapes: fixed([2000, 3]), f: (a) => a.sum(0) },
+  // Products near 1 in size, so long ones neither overflow nor vanish; a zero in some slices.
+  { covers: ["prod"], shapes: (r) => [mat(r)], f: (a) => a.mul(0.3).add(1).prod(1) },
+  { covers: ["prod"], shapes: (r) => [mat(r)], f: (a) => a.mul(0.3).add(1).prod(0, true) },
+  {
+    covers: ["prod"],
+    shapes: (r) => [[dim(r), dim(r), 3]],
+    f: (a) => a.mul(0.2).add(1).prod([0, 2]),
+  },
+  { covers: ["prod"], shapes: fixed([4, 5]), f: (a) => a.mul(0.2).add(1).prod() },
+  { covers: ["prod"], shapes: fixed([2000, 3]), f: (a) => a.mul(0.01).add(1).prod(0) },
+  {
+    covers: ["prod"],
+    shapes: (r) => [[dim(r), 4]],
+    // Entries rounded to thirds: some are exactly 0, so slices with zeros take the other path.
+    f: (a) => a.mul(3).round().div(3).prod(1),
+  },
+  { covers: ["cumsum"], shapes: (r) => [mat(r)], f: (a) => a.cumsum(1) },
+  { covers: ["cumsum"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.cumsum(0) },
+  { covers: ["cumsum"], shapes: (r) => [[2, dim(r), 3]], f: (a) => a.cumsum(-2).exp() },
   { covers: ["mean"], shapes: (r) => [[dim(r), dim(r), 3]], f: (a) => a.mean(1) },
   { covers: ["max"], shapes: (r) => [mat(r)], f: (a) => a.max(1) },
   { covers: ["max"], shapes: (r) => [mat(r)], f: (a) => a.max() },
@@ -185,6 +204,8 @@ export const CASES: Case[] = [
     f: (a) => a.abs().neg().sum(0),
   },
   { covers: ["argmax", "eq"], shapes: (r) => [mat(r)], ints: [0], f: (a) => a.argmax(1).eq(2) },
+  { covers: ["prod"], shapes: (r) => [[dim(r), 3]], ints: [0], f: (a) => a.prod(1) },
+  { covers: ["cumsum"], shapes: (r) => [mat(r)], ints: [0], f: (a) => a.cumsum(1) },
   {
     covers: ["mean", "div"],
     shapes: (r) => [mat(r)],

@@ -270,6 +270,76 @@ async function runPrimitives(g: Backend, sizes: Sizes): Promise<void> {
       }
     }
   }
+  // Products (factors near 1, so long axes neither overflow nor vanish; int32 factors -1, 0
+  // and 1, so the CPU's products stay in range) and running sums and products, both ways.
+  for (const shape of sizes.reduceShapes) {
+    for (let axis = 0; axis < shape.length; axis++) {
+      const n = size(shape), outN = n / shape[axis];
+      const x = r.uniform(n, 0.99, 1.01), xi = r.ints(n, -1, 2);
+      await same(
+        g,
+        g.reduce("prod", g.fromArray(x), shape, axis, "float32"),
+        cpu.reduce("prod", cpu.fromArray(x), shape, axis, "float32"),
+        "float32",
+        outN,
+        `reduce prod float32 [${shape}] axis ${axis}`,
+        1e-4,
+        1e-5,
+      );
+      await same(
+        g,
+        g.reduce("prod", g.fromArray(xi), shape, axis, "int32"),
+        cpu.reduce("prod", cpu.fromArray(xi), shape, axis, "int32"),
+        "int32",
+        outN,
+        `reduce prod int32 [${shape}] axis ${axis}`,
+      );
+      // A scan binds its input and output whole: in pieces of 64 bytes, only the small shapes
+      // fit the 16 bindings a shader may have (run() names the limit beyond that).
+      const segment = (g as { segment?: number }).segment ?? Infinity;
+      const fits = 2 * Math.ceil(n / segment) <= 16;
+      for (const reverse of fits ? [false, true] : []) {
+        const xs = r.normal(n), xsi = r.ints(n, -50, 50);
+        await same(
+          g,
+          g.scan("sum", g.fromArray(xs), shape, axis, reverse, "float32"),
+          cpu.scan("sum", cpu.fromArray(xs), shape, axis, reverse, "float32"),
+          "float32",
+          n,
+          `scan sum float32 [${shape}] axis ${axis}${reverse ? " reverse" : ""}`,
+          1e-4,
+          1e-5 * Math.sqrt(shape[axis]) * 4,
+        );
+        await same(
+          g,
+          g.scan("sum", g.fromArray(xsi), shape, axis, reverse, "int32"),
+          cpu.scan("sum", cpu.fromArray(xsi), shape, axis, reverse, "int32"),
+          "int32",
+          n,
+          `scan sum int32 [${shape}] axis ${axis}${reverse ? " reverse" : ""}`,
+        );
+        await same(
+          g,
+          g.scan("prod", g.fromArray(x), shape, axis, reverse, "float32"),
+          cpu.scan("prod", cpu.fromArray(x), shape, axis, reverse, "float32"),
+          "float32",
+          n,
+          `scan prod float32 [${shape}] axis ${axis}${reverse ? " reverse" : ""}`,
+          1e-4,
+          1e-5,
+        );
+      }
+    }
+  }
+  // An empty product is 1 on both.
+  await same(
+    g,
+    g.reduce("prod", g.fromArray(new Float32Array(0)), [3, 0], 1, "float32"),
+    cpu.reduce("prod", cpu.fromArray(new Float32Array(0)), [3, 0], 1, "float32"),
+    "float32",
+    3,
+    "reduce prod of an empty axis",
+  );
   // NaN wins max and argmax, as in NumPy.
   {
     const x = new Float32Array([1, NaN, 3, 2, 5, 4]);

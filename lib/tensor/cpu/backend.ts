@@ -10,12 +10,13 @@ import type {
   BinaryOp,
   MatmulSpec,
   ReduceOp,
+  ScanOp,
   Storage,
   UnaryOp,
   View,
 } from "../backend.ts";
 import { type DType, dtypeOf, type FloatArray, type TypedArray } from "../dtype.ts";
-import { broadcastStrides, type Shape, sizeOf } from "../shape.ts";
+import { broadcastStrides, formatShape, type Shape, sizeOf } from "../shape.ts";
 import { matmul, matmulInt32 } from "./matmul.ts";
 import { wasmMatmul } from "./wasm/matmul.ts";
 import { blasMatmul } from "./blas.ts";
@@ -270,15 +271,35 @@ function checkIndex(i: number, size: number, axis: number): number {
   return j;
 }
 
-/** Throws if a sum does not fit in int32 (storing it would wrap it silently). */
-function checkInt32Sums(sums: Float64Array): void {
+/** Throws if a sum (or product) does not fit in int32 (storing it would wrap it silently). */
+function checkInt32Sums(sums: Float64Array, op: "sum" | "prod" = "sum"): void {
+  const what = op === "sum" ? "sum" : "product";
   for (const v of sums) {
     if (v > 2147483647 || v < -2147483648) {
       throw new RangeError(
-        `sum: the int32 sum ${v} is outside the int32 range [-2147483648, 2147483647]; ` +
-          'sum x.astype("float64") (or "float32") for a wider result',
+        `${op}: the int32 ${what} ${v} is outside the int32 range [-2147483648, 2147483647]; ` +
+          `${op} x.astype("float64") (or "float32") for a wider result`,
       );
     }
+  }
+}
+
+/**
+ * `acc[i] *= src[row + i]` for i < n, as `dtype` multiplies: float32 rounds
+ * after each factor; int32 keeps a 0 exact (float64 may have overflowed to ∞
+ * on the way, and ∞·0 would be NaN where the exact product is 0; a non-zero
+ * integer factor never shrinks a product, so one out of range stays out).
+ */
+function multiplyInto(acc: Float64Array, src: TypedArray, row: number, n: number, dtype: DType) {
+  if (dtype === "float32") {
+    for (let i = 0; i < n; i++) acc[i] = Math.fround(acc[i] * src[row + i]);
+  } else if (dtype === "int32") {
+    for (let i = 0; i < n; i++) {
+      const v = src[row + i];
+      acc[i] = v === 0 ? 0 : acc[i] * v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) acc[i] *= src[row + i];
   }
 }
 
@@ -428,7 +449,9 @@ export class CpuBackend implements Backend {
 
   /**
    * Reduces one axis. Sums accumulate in float64 whatever the dtype; an int32
-   * sum that leaves the int32 range is a RangeError, never wrapped.
+   * sum or product that leaves the int32 range is a RangeError, never wrapped.
+   * A float32 product is rounded to float32 after each factor, as PyTorch's
+   * and the GPU's are (so a product that overflows on the way is ∞ there too).
    */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
     const src = x as TypedArray;
@@ -441,15 +464,20 @@ export class CpuBackend implements Backend {
       : (v: number, best: number) => v < best || (v !== v && best === best);
     const acc = new Float64Array(inner);
     const arg = new Int32Array(inner);
+    // Sums and products start from their identity and take every entry; the others from entry 0.
+    const folds = op === "sum" || op === "prod";
+    const first = folds ? 0 : 1;
     for (let o = 0; o < outer; o++) {
       const base = o * n * inner;
-      for (let i = 0; i < inner; i++) acc[i] = op === "sum" ? 0 : src[base + i];
+      for (let i = 0; i < inner; i++) acc[i] = op === "sum" ? 0 : op === "prod" ? 1 : src[base + i];
       arg.fill(0);
       // Walk the reduced axis in the outer loop so that the inner loop reads memory in order.
-      for (let k = op === "sum" ? 0 : 1; k < n; k++) {
+      for (let k = first; k < n; k++) {
         const row = base + k * inner;
         if (op === "sum") {
           for (let i = 0; i < inner; i++) acc[i] += src[row + i];
+        } else if (op === "prod") {
+          multiplyInto(acc, src, row, inner, outDtype);
         } else {
           for (let i = 0; i < inner; i++) {
             const v = src[row + i];
@@ -460,8 +488,57 @@ export class CpuBackend implements Backend {
           }
         }
       }
-      if (op === "sum" && outDtype === "int32") checkInt32Sums(acc);
+      if (folds && outDtype === "int32") checkInt32Sums(acc, op);
       out.set(isArg ? arg : acc, o * inner);
+    }
+    return out;
+  }
+
+  /**
+   * Running sums or products along one axis, in the order PyTorch's CPU
+   * kernel takes (from the last entry back with `reverse`, as its
+   * flip-cumsum-flip). Sums accumulate in float64, as PyTorch's float32
+   * `cumsum` does on the CPU; products round as `reduce`'s do. An int32
+   * running value outside the int32 range is a RangeError naming it.
+   */
+  scan(
+    op: ScanOp,
+    x: Storage,
+    shape: Shape,
+    axis: number,
+    reverse: boolean,
+    dtype: DType,
+  ): Storage {
+    const src = x as TypedArray;
+    const [outer, n, inner] = around(shape, axis);
+    const out = resultArray(dtype, outer * n * inner);
+    const acc = new Float64Array(inner);
+    for (let o = 0; o < outer; o++) {
+      const base = o * n * inner;
+      acc.fill(op === "sum" ? 0 : 1);
+      for (let step = 0; step < n; step++) {
+        const k = reverse ? n - 1 - step : step;
+        const row = base + k * inner;
+        if (op === "sum") {
+          for (let i = 0; i < inner; i++) acc[i] += src[row + i];
+        } else {
+          multiplyInto(acc, src, row, inner, dtype);
+        }
+        if (dtype === "int32") {
+          for (let i = 0; i < inner; i++) {
+            if (acc[i] > 2147483647 || acc[i] < -2147483648) {
+              const name = op === "sum" ? "cumsum" : "cumprod";
+              throw new RangeError(
+                `${name}: the int32 running ${op === "sum" ? "sum" : "product"} ${acc[i]} at ` +
+                  `index ${k} of axis ${axis} (shape ${formatShape(shape)}) is outside the ` +
+                  `int32 range [-2147483648, 2147483647]; ${name} x.astype("float64") ` +
+                  '(or "float32") for a wider result',
+              );
+            }
+          }
+        }
+        for (let i = 0; i < inner; i++) out[row + i] = acc[i];
+      }
     }
     return out;
   }

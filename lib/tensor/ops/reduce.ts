@@ -1,5 +1,5 @@
 /**
- * Reductions along axes: sum, mean, max, min, argmax, argmin, var, std.
+ * Reductions along axes: sum, prod, mean, max, min, argmax, argmin, var, std.
  *
  * @module
  */
@@ -11,7 +11,9 @@ import { describe, formatShape, normalizeAxis } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { broadcastTo } from "./broadcast.ts";
-import { reshape } from "./movement.ts";
+import { concat, reshape, slice, transpose } from "./movement.ts";
+import { fullLike, where } from "./binary.ts";
+import { scanAxis } from "./scan.ts";
 
 /**
  * The options every reduction takes after its axis, as `var`/`std` take them.
@@ -107,7 +109,8 @@ function reduceAxes(x: Tensor, op: ReduceOp, axes: readonly number[], keepdims: 
   const shape = [...x.shape];
   const dtype = op === "argmax" || op === "argmin" ? "int32" : x.dtype;
   for (const axis of axes) {
-    if (shape[axis] === 0 && op !== "sum") {
+    // An empty sum is 0 and an empty product 1; the others have no value there.
+    if (shape[axis] === 0 && op !== "sum" && op !== "prod") {
       throw new RangeError(
         `${op}: cannot reduce axis ${axis} of size 0 in shape ${formatShape(x.shape)}`,
       );
@@ -139,6 +142,62 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdims = fal
   return record(reduceAxes(x, "sum", axes, keepdims), "sum", [x], (g) => [
     broadcastTo(reshape(g, keptShape(x, axes)), x.shape),
   ]);
+}
+
+/**
+ * The product over `axis` (one, several, or all when omitted); an empty
+ * product is 1. Several axes are moved to the end and merged into one, so
+ * each product is one pass over its entries (PyTorch flattens for a product
+ * of all entries, and has no product over several axes).
+ *
+ * An int32 product stays int32 and never wraps on the CPU: a product outside
+ * the int32 range is a RangeError naming it, as `sum`'s.
+ */
+export function prod(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
+  const axes = axesOf(x, axis, "prod");
+  // A 0-d tensor (or no axes) is its own product.
+  if (axes.length === 0) return reshape(x, x.shape);
+  // No axis is PyTorch's prod(x), whose gradient differs from prod(x, dim)'s (see prodGradient).
+  const all = axis === undefined || axis === null;
+  if (axes.length === 1) return prodAxis(x, axes[0], keepdims, all);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const merged = reshape(transpose(x, [...kept, ...axes]), [...kept.map((i) => x.shape[i]), count]);
+  const out = prodAxis(merged, kept.length, false, all);
+  return keepdims ? reshape(out, keptShape(x, axes)) : out;
+}
+
+/** The product over one axis, with PyTorch 1.13's gradient (`prodGradient`). */
+function prodAxis(x: Tensor, axis: number, keepdims: boolean, all: boolean): Tensor {
+  const out = reduceAxes(x, "prod", [axis], keepdims);
+  return record(out, "prod", [x], (g) => {
+    const kept = keptShape(x, [axis]);
+    return [prodGradient(x, reshape(out, kept), reshape(g, kept), axis, all)];
+  });
+}
+
+/**
+ * The gradient of a product along `axis`, as PyTorch 1.13's `prod_backward`:
+ * `g · out / x` when `x` has no zero at all; with a zero anywhere, every entry
+ * takes `g ·` the product of the others in its slice, from running products
+ * before and after it (a slice with one zero sends the gradient to the zero
+ * alone, one with two or more sends none: zeros, or NaN where one is ∞).
+ * PyTorch's product of all entries (`all`) gives plain zeros for two or more
+ * zeros, as its gradient outside create_graph does. The choice is made on
+ * the device (a `where` on how many entries are 0), so nothing is read back.
+ */
+function prodGradient(x: Tensor, out: Tensor, g: Tensor, axis: number, all: boolean): Tensor {
+  if (x.size === 0) return broadcastTo(g, x.shape);
+  const n = x.shape[axis];
+  const direct = g.mul(out.div(x));
+  const ones = fullLike(slice(x, 0, 1, axis), 1);
+  // Entry k's product of entries 0..k-1, and of entries k+1..n-1 (taken from the end).
+  const before = scanAxis(concat([ones, slice(x, 0, n - 1, axis)], axis), "prod", axis, false);
+  const after = scanAxis(concat([slice(x, 1, n, axis), ones], axis), "prod", axis, true);
+  const others = g.mul(before.mul(after));
+  const zeros = sum(x.eq(0));
+  const grad = where(zeros.gt(0), others, direct);
+  return all ? where(zeros.gt(1), 0, grad) : grad;
 }
 
 /** The mean over `axis`: the sum divided by the number of elements summed. */

@@ -21,6 +21,7 @@ import type {
   BinaryOp,
   MatmulSpec,
   ReduceOp,
+  ScanOp,
   Storage,
   UnaryOp,
   View,
@@ -42,6 +43,7 @@ import {
 } from "./kernels/elementwise.ts";
 import { argCombineKernel, reduceChunks, reduceKernel } from "./kernels/reduce.ts";
 import { matmulKernel, splitK } from "./kernels/matmul.ts";
+import { scanKernel } from "./kernels/scan.ts";
 import { gatherKernel, labelCheckKernel, scatterAddKernel } from "./kernels/gather.ts";
 
 /** Options of the WebGPU backend. */
@@ -453,6 +455,13 @@ export class WebGpuBackend implements Backend {
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
     const src = this.#storage(x);
     const [outer, n, inner] = around(shape, axis);
+    if (n === 0 && op === "prod") {
+      // The empty product is 1: uploaded, as there is no fill-with-a-value kernel.
+      const ones = outDtype === "int32"
+        ? new Int32Array(outer * inner)
+        : new Float32Array(outer * inner);
+      return this.fromArray(ones.fill(1));
+    }
     const out = this.#alloc(outDtype, outer * inner);
     if (n === 0) {
       this.run(fillZeroKernel(out, outer * inner));
@@ -476,6 +485,27 @@ export class WebGpuBackend implements Backend {
       this.run(reduceKernel(op, values, outer, chunks, inner, 1, out, null));
     }
     this.dispose(values);
+    return out;
+  }
+
+  /**
+   * Running sums or products along one axis (`kernels/scan.ts`). An int32
+   * running value wraps modulo 2³² here: the GPU cannot raise the CPU's
+   * RangeError without reading the result back.
+   */
+  scan(
+    op: ScanOp,
+    x: Storage,
+    shape: Shape,
+    axis: number,
+    reverse: boolean,
+    dtype: DType,
+  ): Storage {
+    const src = this.#storage(x);
+    const [outer, n, inner] = around(shape, axis);
+    const out = this.#alloc(dtype, outer * n * inner);
+    if (outer * n * inner === 0) return out;
+    this.run(scanKernel(op, src, outer, n, inner, reverse, out));
     return out;
   }
 

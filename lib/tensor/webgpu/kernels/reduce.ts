@@ -1,6 +1,6 @@
 /**
  * Reductions along one axis of x viewed as [outer, n, inner] into [outer, inner]:
- * sum, max, min, argmax, argmin.
+ * sum, prod, max, min, argmax, argmin.
  *
  * One invocation per output walks its stretch of the axis (neighbouring
  * invocations read neighbouring memory when inner > 1). With few outputs and a
@@ -67,13 +67,17 @@ export function reduceKernel(
   const store = [
     values === null
       ? ""
-      : `val_st(o, ${wgslType(values.dtype)}(${op === "sum" ? "acc" : "best"}));`,
+      : `val_st(o, ${wgslType(values.dtype)}(${op === "sum" || op === "prod" ? "acc" : "best"}));`,
     indices === null ? "" : "idx_st(o, i32(bk));",
   ].join(" ");
   // Sums add blocks of 32 terms, then the blocks: the rounding error grows with
   // 32 + n/32 rather than n. (Kahan's compensation would be better, but shader
   // compilers may simplify it away: llvmpipe does.)
-  const body = op === "sum"
+  // Products multiply in order (an i32 product wraps modulo 2³², as WGSL defines it).
+  const body = op === "prod"
+    ? `var acc = ${t}(1);
+  for (var k = k0; k < k1; k++) { acc = acc * x_ld(base + k * p.inner); }`
+    : op === "sum"
     ? `var acc = ${t}(0); var block = ${t}(0); var m = 0u;
   for (var k = k0; k < k1; k++) {
     block = block + x_ld(base + k * p.inner);
