@@ -219,7 +219,9 @@ function start(): Runtime | null {
  * ```
  */
 export function view(rt: Runtime, dtype: KernelDType, at: number, length: number): FloatArray {
-  const buffer = rt.memory.buffer as SharedArrayBuffer;
+  // A shared memory's buffer is a SharedArrayBuffer (the DOM's typings, which the
+  // playground's check uses, declare it an ArrayBuffer).
+  const buffer = rt.memory.buffer as unknown as SharedArrayBuffer;
   return dtype === "f32"
     ? new Float32Array(buffer, at, length)
     : new Float64Array(buffer, at, length);
