@@ -38,7 +38,8 @@ export type BinaryOp =
   | "le"
   | "eq"
   | "remainder"
-  | "floorDivide";
+  | "floorDivide"
+  | "maskPositive";
 
 /**
  * `a` where `condition` is non-zero, else `b` (the tensor function `where`).
@@ -301,5 +302,16 @@ export const BINARY_OPS: Readonly<Record<BinaryOp, BinaryDeclaration>> = {
     wgslInt: "ifloor_divide_(x, y)",
     backward: (g) => [zeroGradient(g), zeroGradient(g)],
     domain: "divisor",
+  },
+  // `a · (b > 0)` in one pass, the mask never stored: a ReLU's backward as the
+  // book writes it, `dz · (a > 0)`, with NumPy's bits (-0 and NaN included).
+  // d/da = (b > 0); b is a step's input: its gradient is 0.
+  maskPositive: {
+    cpu: (a, b) => a * +(b > 0),
+    // 0 < b ≤ +∞ on the bits (a compiler may assume b is not NaN).
+    wgsl: "x * select(0.0, 1.0, bitcast<u32>(y) - 1u < 0x7f800000u)",
+    wgslInt: "x * select(0, 1, y > 0)",
+    backward: (g, _a, b) => [g.maskPositive(b), b.requiresGrad ? zeroGradient(g) : null],
+    domain: "real",
   },
 };

@@ -2,7 +2,7 @@
 
 import * as nn from "../../mod.ts";
 import type { Tensor } from "../../mod.ts";
-import { assertClose, assertEquals } from "../assert.ts";
+import { assert, assertClose, assertEquals } from "../assert.ts";
 
 type Encoded = { shape: number[]; values: number[] };
 const fixture: { inputs: Record<string, Encoded>; cases: Record<string, Encoded> } = JSON.parse(
@@ -100,4 +100,22 @@ Deno.test("softmax of huge float32 logits stays finite", () => {
   );
   const ls = nn.tensor([[1000, 0]]).logSoftmax();
   assertEquals(Array.from(ls.dataSync()), [0, -1000]);
+});
+
+Deno.test("maskPositive gives the bits of mul(gt(0)) on special values, and its gradient", () => {
+  const values = [NaN, -0, 0, 1.5, -2, Infinity, -Infinity, 5e-324, -5e-324];
+  const x = values.flatMap((v) => values.map(() => v));
+  const y = values.flatMap(() => values);
+  for (const dtype of ["float32", "float64"] as const) {
+    const a = nn.tensor(x, { dtype }), b = nn.tensor(y, { dtype });
+    const got = a.maskPositive(b).dataSync(), want = a.mul(b.gt(0)).dataSync();
+    for (let i = 0; i < x.length; i++) {
+      assert(Object.is(got[i], want[i]), `${dtype} ${x[i]} · (${y[i]} > 0): ${got[i]}, ${want[i]}`);
+    }
+  }
+  const a = nn.tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });
+  const b = nn.tensor([-1, 0, 4], { dtype: "float64", requiresGrad: true });
+  a.maskPositive(b).mul(nn.tensor([10, 20, 30], { dtype: "float64" })).sum().backward();
+  assertEquals(a.grad!.toArray(), [0, 0, 30]);
+  assertEquals(b.grad!.toArray(), [0, 0, 0]);
 });

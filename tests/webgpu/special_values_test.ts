@@ -80,6 +80,16 @@ gpuTest("tanh, trunc, erf and gelu of special values as on the CPU (tanh(-0) is 
   await agree(g, "gelu", [x.filter((v) => !(v < -3))], (t) => t.gelu(), 1e-5);
 });
 
+gpuTest(
+  "maskPositive: x · (y > 0) with NaN, ±0, ±∞ and denormals in either operand as on the CPU",
+  async (g) => {
+    const values = [NaN, -0, 0, 1.5, -2, Infinity, -Infinity, 1e-40, -1e-40];
+    const x = values.flatMap((v) => values.map(() => v));
+    const y = values.flatMap(() => values);
+    await agree(g, "maskPositive", [x, y], (a, b) => a.maskPositive(b), 0);
+  },
+);
+
 gpuTest("clip(NaN) is NaN, as on the CPU", async (g) => {
   await agree(g, "clip", [[NaN, -0, -5, 5, 0.5, Infinity, -Infinity]], (x) => x.clip(-1, 1));
 });

@@ -91,6 +91,9 @@ function arithmetic(op: BinaryOp, x: TypedArray, y: TypedArray, out: TypedArray,
     case "eq":
       for (let i = 0; i < n; i++) out[i] = +(x[i] === y[i]);
       return true;
+    case "maskPositive":
+      for (let i = 0; i < n; i++) out[i] = x[i] * +(y[i] > 0);
+      return true;
     default:
       return false;
   }
