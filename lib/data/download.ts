@@ -10,11 +10,10 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
-import { checkChecksum, type Checksum, fileChecksumMismatch } from "./checksum.ts";
+import { checkChecksum, type Checksum, fileChecksumMismatch, sha256Hex } from "./checksum.ts";
 import {
   isFile,
   isFolder,
@@ -187,7 +186,7 @@ export async function locate(
   const subdir = options.subdir === undefined ? undefined : checkSubdir(options.subdir);
   const root = options.cacheDir ?? cacheDir();
   if (sources.some((s) => s.kind === "http")) await checkCacheRoot(root, options);
-  const dest = cachePath(root, subdir, name, sources, options);
+  const dest = await cachePath(root, subdir, name, sources, options);
   const checked = options.sha256 !== undefined || options.md5 !== undefined;
 
   const failures: string[] = [];
@@ -306,17 +305,17 @@ function sourceText(source: Source): string {
  * digits of the URL's SHA-256): two different URLs that end in the same name
  * (the book's `ex2data2.txt` and a reader's own) must not stand in for each other.
  */
-function cachePath(
+async function cachePath(
   root: string,
   subdir: string | undefined,
   name: string,
   sources: readonly Source[],
   checksum: Checksum,
-): string {
+): Promise<string> {
   const folder = subdir ? join(root, subdir) : root;
   if (checksum.sha256 !== undefined || checksum.md5 !== undefined) return join(folder, name);
   const first = sources.find((s) => s.kind === "http");
-  const key = createHash("sha256").update(first ? sourceText(first) : name).digest("hex");
+  const key = await sha256Hex(new TextEncoder().encode(first ? sourceText(first) : name));
   return join(folder, "by-url", key.slice(0, 12), name);
 }
 

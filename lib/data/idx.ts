@@ -10,8 +10,9 @@
  * @module
  */
 
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { DataFormatError } from "../errors.ts";
+import { nodeCrypto } from "./checksum.ts";
 
 /**
  * The magic number of an IDX file of images: unsigned bytes (0x08) in 3 dimensions (count, rows, cols).
@@ -384,7 +385,7 @@ async function parse(
     let data = new Uint8Array(
       opened.gzip ? Math.min(expected, opened.size * FIRST_GUESS_RATIO) : expected,
     );
-    const hash: Hash | undefined = options.md5 ? createHash("md5") : undefined;
+    const hash: Hash | undefined = options.md5 ? (await nodeCrypto()).createHash("md5") : undefined;
     hash?.update(magicBytes).update(sizeBytes);
     // Past the claim, bytes are only counted, for the message, and only up to a
     // limit: a gzip bomb behind a small header is not inflated to the end.

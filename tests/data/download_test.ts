@@ -37,7 +37,7 @@ function stalling(first: Uint8Array): Response {
 
 Deno.test("the checksums of the shared ex2data2.txt", async () => {
   assertEquals(await sha256Hex(EX2DATA2), SHA256);
-  assertEquals(md5Hex(EX2DATA2), "90b5e57147ee197db0d728e1a192cede");
+  assertEquals(await md5Hex(EX2DATA2), "90b5e57147ee197db0d728e1a192cede");
 });
 
 Deno.test("download: fetched once into the cache, then a cache hit", async () => {

@@ -43,7 +43,7 @@ Deno.test("readIdx: images and labels, gzipped and not, from a path, a file URL 
     }
     const labels = await readIdx(await gzip(LABELS), { magic: IDX_LABELS, md5: true });
     assertEquals([labels.magic, labels.dims, [...labels.data]], [2049, [2], [4, 9]]);
-    assertEquals(labels.md5, md5Hex(LABELS), "the MD5 is the inflated file's");
+    assertEquals(labels.md5, await md5Hex(LABELS), "the MD5 is the inflated file's");
     // Without an expected magic number, any IDX file of bytes is read.
     assertEquals((await readIdx(idx([2, 2], [1, 2, 3, 4]))).dims, [2, 2]);
   });

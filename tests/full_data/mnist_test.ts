@@ -86,7 +86,7 @@ Deno.test("manifest: torchvision's .gz MD5s match NN_DATA_DIR's MNIST files; inf
           continue;
         }
         // Debian's Fashion-MNIST files are compressed again: other .gz bytes, the same data.
-        if (name === "mnist") assertEquals(md5Hex(bytes), entry.md5, entry.file);
+        if (name === "mnist") assertEquals(await md5Hex(bytes), entry.md5, entry.file);
         assertEquals((await readIdx(bytes, { md5: true })).md5, entry.idxMd5, entry.file);
       }
     }
@@ -191,7 +191,7 @@ Deno.test("mnist: a wrong copy in the mirror folder is an error naming it", asyn
       DownloadError,
       `${labels} (in the mirror folder NN_DATA_DIR): expected mnist's test labels (inflated MD5 ` +
         `27ae3e4e09519cfbb04c329615203637), found a file whose inflated MD5 is ` +
-        md5Hex(idx([10000], new Uint8Array(10000))),
+        await md5Hex(idx([10000], new Uint8Array(10000))),
     );
     // The real labels, at the top of the folder, are accepted.
     await Deno.copyFile(join(DATA, "mnist/t10k-labels-idx1-ubyte.gz"), labels);
