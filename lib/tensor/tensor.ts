@@ -530,7 +530,9 @@ export class Tensor {
    */
   floorDivide(other: Tensor | number): Tensor {
     return binary.binaryOp("floorDivide", this, other);
-  } /**
+  }
+
+  /**
    * `this · (other > 0)` in one pass, without storing the mask: a ReLU's
    * backward as the book writes it (`dz1 = da1 * (a1 > 0)`), with the same
    * bits, in one array's memory instead of two (on MNIST's full batch the
@@ -544,7 +546,6 @@ export class Tensor {
    * assert.deepEqual(da1.maskPositive(a1).toArray(), da1.mul(a1.gt(0)).toArray());
    * ```
    */
-
   maskPositive(other: Tensor | number): Tensor {
     return binary.binaryOp("maskPositive", this, other);
   }
