@@ -119,3 +119,28 @@ Deno.test("maskPositive gives the bits of mul(gt(0)) on special values, and its 
   assertEquals(a.grad!.toArray(), [0, 0, 30]);
   assertEquals(b.grad!.toArray(), [0, 0, 0]);
 });
+
+Deno.test("element-wise ops over more than one slice of the CPU's loops (65536) cover every element", () => {
+  const n = 2 * 65536 + 3; // two whole slices and a short third
+  const xs = Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+  const ys = Array.from({ length: n }, (_, i) => Math.cos(i * 0.7) * 2);
+  const x = nn.tensor(xs, { dtype: "float64" }), y = nn.tensor(ys, { dtype: "float64" });
+  const cases: [string, nn.Tensor, (i: number) => number][] = [
+    ["add", x.add(y), (i) => xs[i] + ys[i]],
+    ["maskPositive", x.maskPositive(y), (i) => xs[i] * +(ys[i] > 0)],
+    ["gt", x.gt(y), (i) => +(xs[i] > ys[i])],
+    ["mul by a number", x.mul(0.5), (i) => xs[i] * 0.5],
+    ["le a number", x.le(0.25), (i) => +(xs[i] <= 0.25)],
+    ["relu", x.relu(), (i) => (xs[i] < 0 ? 0 : xs[i])],
+    ["sigmoid", x.sigmoid(), (i) => 1 / (1 + Math.exp(-xs[i]))],
+  ];
+  for (const [name, t, want] of cases) {
+    const got = t.dataSync();
+    for (const i of [0, 65535, 65536, 131071, 131072, n - 1]) {
+      assert(Object.is(got[i], want(i)), `${name} at ${i}: ${got[i]}, expected ${want(i)}`);
+    }
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if (!Object.is(got[i], want(i))) wrong++;
+    assertEquals(wrong, 0, `${name}: elements that differ`);
+  }
+});

@@ -61,6 +61,24 @@ const INT32_BINARY = Object.fromEntries(
   Object.entries(BINARY_OPS).flatMap(([op, d]) => d.cpuInt !== undefined ? [[op, d.cpuInt]] : []),
 ) as Partial<Record<BinaryOp, Binary>>;
 
+/** Elements per call of a hot loop (see `sliced`). */
+const SLICE = 1 << 16;
+
+/**
+ * Runs `loop` over [0, n) a slice at a time; false, touching nothing, when its
+ * first slice says the op is not one it has. Why slices: a loop over a large
+ * array in one call runs in V8's interpreter until on-stack replacement brings
+ * compiled code, which took 180–250 ms for the first 60000×128 mask or
+ * comparison (7 ms afterwards); in slices the function itself is compiled
+ * after a few calls, as it would be for a small array.
+ */
+function sliced(n: number, loop: (from: number, to: number) => boolean): boolean {
+  for (let from = 0; from < n || from === 0; from += SLICE) {
+    if (!loop(from, Math.min(n, from + SLICE))) return false;
+  }
+  return true;
+}
+
 /**
  * The four arithmetic ops on equal-size operands, written out (each computes
  * exactly what its entry in `BINARY_OPS` does): a loop with the operator
@@ -71,28 +89,35 @@ const INT32_BINARY = Object.fromEntries(
  * branch, which on data with random signs (a ReLU's mask) mispredicts half the
  * time and ran 3–4 times slower over 7.7 million elements.
  */
-function arithmetic(op: BinaryOp, x: TypedArray, y: TypedArray, out: TypedArray, n: number) {
+function arithmetic(
+  op: BinaryOp,
+  x: TypedArray,
+  y: TypedArray,
+  out: TypedArray,
+  from: number,
+  to: number,
+) {
   switch (op) {
     case "add":
-      for (let i = 0; i < n; i++) out[i] = x[i] + y[i];
+      for (let i = from; i < to; i++) out[i] = x[i] + y[i];
       return true;
     case "sub":
-      for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
+      for (let i = from; i < to; i++) out[i] = x[i] - y[i];
       return true;
     case "mul":
-      for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+      for (let i = from; i < to; i++) out[i] = x[i] * y[i];
       return true;
     case "div":
-      for (let i = 0; i < n; i++) out[i] = x[i] / y[i];
+      for (let i = from; i < to; i++) out[i] = x[i] / y[i];
       return true;
     case "gt":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] > y[i]);
+      for (let i = from; i < to; i++) out[i] = +(x[i] > y[i]);
       return true;
     case "eq":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] === y[i]);
+      for (let i = from; i < to; i++) out[i] = +(x[i] === y[i]);
       return true;
     case "maskPositive":
-      for (let i = 0; i < n; i++) out[i] = x[i] * +(y[i] > 0);
+      for (let i = from; i < to; i++) out[i] = x[i] * +(y[i] > 0);
       return true;
     default:
       return false;
@@ -100,35 +125,42 @@ function arithmetic(op: BinaryOp, x: TypedArray, y: TypedArray, out: TypedArray,
 }
 
 /** The same, with a scalar right operand. */
-function arithmeticScalar(op: BinaryOp, x: TypedArray, v: number, out: TypedArray, n: number) {
+function arithmeticScalar(
+  op: BinaryOp,
+  x: TypedArray,
+  v: number,
+  out: TypedArray,
+  from: number,
+  to: number,
+) {
   switch (op) {
     case "add":
-      for (let i = 0; i < n; i++) out[i] = x[i] + v;
+      for (let i = from; i < to; i++) out[i] = x[i] + v;
       return true;
     case "sub":
-      for (let i = 0; i < n; i++) out[i] = x[i] - v;
+      for (let i = from; i < to; i++) out[i] = x[i] - v;
       return true;
     case "mul":
-      for (let i = 0; i < n; i++) out[i] = x[i] * v;
+      for (let i = from; i < to; i++) out[i] = x[i] * v;
       return true;
     case "div":
-      for (let i = 0; i < n; i++) out[i] = x[i] / v;
+      for (let i = from; i < to; i++) out[i] = x[i] / v;
       return true;
     // The ReLU's mask in backward (`a1 > 0`), and the like.
     case "gt":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] > v);
+      for (let i = from; i < to; i++) out[i] = +(x[i] > v);
       return true;
     case "lt":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] < v);
+      for (let i = from; i < to; i++) out[i] = +(x[i] < v);
       return true;
     case "ge":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] >= v);
+      for (let i = from; i < to; i++) out[i] = +(x[i] >= v);
       return true;
     case "le":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] <= v);
+      for (let i = from; i < to; i++) out[i] = +(x[i] <= v);
       return true;
     case "eq":
-      for (let i = 0; i < n; i++) out[i] = +(x[i] === v);
+      for (let i = from; i < to; i++) out[i] = +(x[i] === v);
       return true;
     default:
       return false;
@@ -193,31 +225,37 @@ function arithmeticRow(
  * The unary ops training runs most, written out as `arithmetic` is; returns
  * false for the others. Each computes exactly what its entry in `UNARY` does.
  */
-function unaryInline(op: UnaryOp, src: TypedArray, out: TypedArray, n: number): boolean {
+function unaryInline(
+  op: UnaryOp,
+  src: TypedArray,
+  out: TypedArray,
+  from: number,
+  to: number,
+): boolean {
   switch (op) {
     case "relu":
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const v = src[i];
         out[i] = v < 0 ? 0 : v;
       }
       return true;
     case "exp":
-      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+      for (let i = from; i < to; i++) out[i] = Math.exp(src[i]);
       return true;
     case "log":
-      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]);
+      for (let i = from; i < to; i++) out[i] = Math.log(src[i]);
       return true;
     case "neg":
-      for (let i = 0; i < n; i++) out[i] = -src[i];
+      for (let i = from; i < to; i++) out[i] = -src[i];
       return true;
     case "sqrt":
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]);
+      for (let i = from; i < to; i++) out[i] = Math.sqrt(src[i]);
       return true;
     case "sigmoid":
-      for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-src[i]));
+      for (let i = from; i < to; i++) out[i] = 1 / (1 + Math.exp(-src[i]));
       return true;
     case "tanh":
-      for (let i = 0; i < n; i++) out[i] = Math.tanh(src[i]);
+      for (let i = from; i < to; i++) out[i] = Math.tanh(src[i]);
       return true;
     default:
       return false;
@@ -374,7 +412,9 @@ export class CpuBackend implements Backend {
     const src = x as TypedArray;
     const out = resultArray(outDtype, size);
     // WebAssembly SIMD where it pays (mid sizes), else a written-out loop, else the general one.
-    if (!wasmUnary(op, src, out) && !unaryInline(op, src, out, size)) {
+    if (
+      !wasmUnary(op, src, out) && !sliced(size, (from, to) => unaryInline(op, src, out, from, to))
+    ) {
       const f = UNARY[op];
       for (let i = 0; i < size; i++) out[i] = f(src[i], params);
     }
@@ -399,12 +439,15 @@ export class CpuBackend implements Backend {
     const f = exact ?? BINARY[op];
     if (exact === undefined && wasmBinary(op, x, aShape, y, bShape, outShape, out)) return out;
     if (x.length === size && y.length === size) {
-      if (exact !== undefined || !arithmetic(op, x, y, out, size)) {
+      if (exact !== undefined || !sliced(size, (from, to) => arithmetic(op, x, y, out, from, to))) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], y[i]);
       }
     } else if (x.length === size && y.length === 1) {
       const v = y[0];
-      if (exact !== undefined || !arithmeticScalar(op, x, v, out, size)) {
+      if (
+        exact !== undefined ||
+        !sliced(size, (from, to) => arithmeticScalar(op, x, v, out, from, to))
+      ) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], v);
       }
     } else if (x.length === 1 && y.length === size) {
