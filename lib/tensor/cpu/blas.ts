@@ -30,6 +30,7 @@
 import { envVar, hostOs } from "../../host.ts";
 import type { FloatArray } from "../dtype.ts";
 import { threadCount, wasmRuntime } from "./wasm/runtime.ts";
+import { deno, ffiGranted } from "./ffi.ts";
 
 /** CBLAS's enumerations. */
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
@@ -101,25 +102,6 @@ export interface Blas {
   ): void;
   /** Sets the library's thread count (Accelerate chooses its own and ignores it). */
   setThreads(threads: number): void;
-}
-
-/** As much of Deno's namespace as loading a library needs. */
-type DenoFfi = Pick<typeof Deno, "dlopen" | "permissions" | "UnsafePointerView">;
-
-function deno(): DenoFfi | undefined {
-  return (globalThis as { Deno?: DenoFfi }).Deno;
-}
-
-/** Whether this process may load `path` (or any library) without a prompt. */
-function ffiGranted(path?: string): boolean {
-  try {
-    const descriptor: Deno.PermissionDescriptor = path === undefined || !path.includes("/")
-      ? { name: "ffi" }
-      : { name: "ffi", path };
-    return deno()?.permissions?.querySync?.(descriptor).state === "granted";
-  } catch {
-    return false;
-  }
 }
 
 /** ", 2 threads", ", 1 thread", or nothing when the library does not say. */
