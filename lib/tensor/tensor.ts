@@ -98,7 +98,12 @@ function backwardOptions(options: unknown): boolean {
  * ```
  */
 export class Tensor {
-  /** The size along each axis. */
+  /**
+   * The size along each axis: read it, never change it (`reshape` makes a
+   * tensor of another shape). It is the tensor's own copy, not frozen: V8's
+   * builtins take slow paths on frozen arrays (`slice` ran ten times slower),
+   * and Part4-2's small steps ran 11 % faster without.
+   */
   readonly shape: Shape;
   /** The element type. */
   readonly dtype: DType;
@@ -125,7 +130,7 @@ export class Tensor {
    * The storage must hold `sizeOf(shape)` elements of `dtype`.
    */
   constructor(storage: Storage, shape: Shape, dtype: DType, backend: Backend) {
-    this.shape = Object.freeze([...shape]);
+    this.shape = [...shape];
     this.dtype = dtype;
     this.backend = backend;
     this.#storage = storage;
