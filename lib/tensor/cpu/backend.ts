@@ -71,7 +71,8 @@ const SLICE = 1 << 16;
  * array in one call runs in V8's interpreter until on-stack replacement brings
  * compiled code, which took 180–250 ms for the first 60000×128 mask or
  * comparison (7 ms afterwards); in slices the function itself is compiled
- * after a few calls, as it would be for a small array.
+ * after a few calls, as it would be for a small array. (Callers call the
+ * loop directly for a small array, without making a closure.)
  */
 function sliced(n: number, loop: (from: number, to: number) => boolean): boolean {
   for (let from = 0; from < n || from === 0; from += SLICE) {
@@ -414,7 +415,10 @@ export class CpuBackend implements Backend {
     const out = resultArray(outDtype, size);
     // WebAssembly SIMD where it pays (mid sizes), else a written-out loop, else the general one.
     if (
-      !wasmUnary(op, src, out) && !sliced(size, (from, to) => unaryInline(op, src, out, from, to))
+      !wasmUnary(op, src, out) &&
+      !(size <= SLICE
+        ? unaryInline(op, src, out, 0, size)
+        : sliced(size, (from, to) => unaryInline(op, src, out, from, to)))
     ) {
       const f = UNARY[op];
       for (let i = 0; i < size; i++) out[i] = f(src[i], params);
@@ -440,14 +444,21 @@ export class CpuBackend implements Backend {
     const f = exact ?? BINARY[op];
     if (exact === undefined && wasmBinary(op, x, aShape, y, bShape, outShape, out)) return out;
     if (x.length === size && y.length === size) {
-      if (exact !== undefined || !sliced(size, (from, to) => arithmetic(op, x, y, out, from, to))) {
+      if (
+        exact !== undefined ||
+        !(size <= SLICE
+          ? arithmetic(op, x, y, out, 0, size)
+          : sliced(size, (from, to) => arithmetic(op, x, y, out, from, to)))
+      ) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], y[i]);
       }
     } else if (x.length === size && y.length === 1) {
       const v = y[0];
       if (
         exact !== undefined ||
-        !sliced(size, (from, to) => arithmeticScalar(op, x, v, out, from, to))
+        !(size <= SLICE
+          ? arithmeticScalar(op, x, v, out, 0, size)
+          : sliced(size, (from, to) => arithmeticScalar(op, x, v, out, from, to)))
       ) {
         for (let i = 0; i < size; i++) out[i] = f(x[i], v);
       }
