@@ -90,6 +90,14 @@ console.log(
     `our threads: ${threadCount()}, WebAssembly kernels: ${wasmRuntime() ? "on" : "off"}; ` +
     `our products: ${productKernel()}`,
 );
+// The bench unsets these for the Python processes only; ours reads them when it loads OpenBLAS.
+const held = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"].filter((v) => Deno.env.get(v) !== undefined);
+if (held.length > 0 && !Deno.args.includes("--ours")) {
+  console.log(
+    `note: ${held.join(" and ")} set here hold our OpenBLAS to the kernels they name (a user's ` +
+      `machine has neither): run as env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE deno run …`,
+  );
+}
 
 // ---- matmul ---------------------------------------------------------------------------
 
