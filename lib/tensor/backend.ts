@@ -126,8 +126,9 @@ export interface Backend {
    * The running sum (or product) along axis `axis` of `x`, which has `shape`
    * and `dtype`: the result has the same shape and dtype, and entry `k` along
    * the axis combines entries 0 to `k` (with `reverse`, entries `k` to the
-   * last). An int32 running value outside the int32 range is a RangeError
-   * where the backend can check it (the CPU), never wrapped there.
+   * last). An int32 running value outside the int32 range is a RangeError,
+   * never wrapped: at once on the CPU; a GPU raises a flag that the next read
+   * turns into the RangeError.
    */
   scan(
     op: ScanOp,

@@ -724,7 +724,8 @@ export class Tensor {
 
   /**
    * The sum over `axis` (one, several, or all when omitted). An int32 sum
-   * stays int32 and is a RangeError if it leaves the int32 range (never wrapped).
+   * stays int32 and is a RangeError if it leaves the int32 range (never
+   * wrapped; on a GPU the next read rejects with it).
    *
    * @example
    * ```ts
@@ -745,7 +746,8 @@ export class Tensor {
    * product is 1); options as `sum`'s. The gradient is PyTorch's, zeros
    * included: with one zero in a product, only the zero's entry gets a
    * gradient (the product of the others). An int32 product stays int32 and
-   * is a RangeError if it leaves the int32 range (never wrapped) on the CPU.
+   * is a RangeError if it leaves the int32 range (never wrapped; on a GPU the
+   * next read rejects with it).
    *
    * @example
    * ```ts
@@ -769,7 +771,8 @@ export class Tensor {
    * counts from the end): entry k is the sum of entries 0 to k, in the same
    * shape and dtype. Its gradient is the running sum of the output's gradient
    * taken from the end. An int32 running sum stays int32 and is a RangeError
-   * if it leaves the int32 range (never wrapped) on the CPU.
+   * if it leaves the int32 range (never wrapped; on a GPU the next read
+   * rejects with it).
    *
    * @example
    * ```ts

@@ -130,8 +130,10 @@ function reduceAxes(x: Tensor, op: ReduceOp, axes: readonly number[], keepdims: 
  *
  * An int32 sum stays int32 and never wraps: a sum outside the int32 range is
  * a RangeError naming it (NumPy and PyTorch give int64, which we do not
- * have; cast to float64 first for a wider result). A sum over every axis is
- * one pass, so only the total is checked.
+ * have; cast to float64, or float32 on a GPU, first for a wider result). A
+ * sum over every axis is one pass, so only the total is checked. The CPU
+ * throws at once; a GPU, which cannot without waiting for the result, rejects
+ * the next read (`await t.data()` of any tensor) with the RangeError.
  */
 export function sum(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   const axes = axesOf(x, axis, "sum");
@@ -150,8 +152,8 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdims = fal
  * each product is one pass over its entries (PyTorch flattens for a product
  * of all entries, and has no product over several axes).
  *
- * An int32 product stays int32 and never wraps on the CPU: a product outside
- * the int32 range is a RangeError naming it, as `sum`'s.
+ * An int32 product stays int32 and never wraps: a product outside the int32
+ * range is a RangeError naming it, as `sum`'s (on a GPU, from the next read).
  */
 export function prod(x: Tensor, axis?: number | readonly number[], keepdims = false): Tensor {
   const axes = axesOf(x, axis, "prod");

@@ -24,7 +24,9 @@ export function scanAxis(x: Tensor, op: ScanOp, axis: number, reverse: boolean):
  * The running sum along `axis` (PyTorch's `cumsum`): same shape and dtype. Its
  * gradient is the running sum of the output's gradient taken from the end
  * (PyTorch's flip, cumsum, flip). An int32 running sum stays int32 and is a
- * RangeError where it leaves the int32 range on the CPU (PyTorch gives int64).
+ * RangeError where it leaves the int32 range, never wrapped (PyTorch gives
+ * int64): at once on the CPU, from the next read on a GPU, which cannot
+ * throw without waiting for the result.
  */
 export function cumsum(x: Tensor, axis: number): Tensor {
   if (typeof axis !== "number") {

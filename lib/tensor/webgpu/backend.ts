@@ -41,7 +41,13 @@ import {
   unaryKernel,
   whereKernel,
 } from "./kernels/elementwise.ts";
-import { argCombineKernel, reduceChunks, reduceKernel } from "./kernels/reduce.ts";
+import {
+  argCombineKernel,
+  OVERFLOW_CODES,
+  OVERFLOW_WORD,
+  reduceChunks,
+  reduceKernel,
+} from "./kernels/reduce.ts";
 import { matmulKernel, splitK } from "./kernels/matmul.ts";
 import { scanKernel } from "./kernels/scan.ts";
 import { gatherKernel, labelCheckKernel, scatterAddKernel } from "./kernels/gather.ts";
@@ -62,6 +68,24 @@ export interface WebGpuOptions {
 
 const FLOAT64 = "webgpu: float64 tensors are not supported (WGSL has no 64-bit floats); " +
   'use dtype "float32" on this backend, or setBackend("cpu") for float64';
+
+/** What an int32 overflow's code (see `kernels/reduce.ts`) names: the op and its result. */
+const OVERFLOWED: Record<number, [string, string]> = {
+  [OVERFLOW_CODES.sum]: ["sum", "sum"],
+  [OVERFLOW_CODES.prod]: ["prod", "product"],
+  [OVERFLOW_CODES.cumsum]: ["cumsum", "running sum"],
+  [OVERFLOW_CODES.cumprod]: ["cumprod", "running product"],
+};
+
+/** The RangeError of an int32 result that left the int32 range on the GPU. */
+function overflowError(code: number): RangeError {
+  const [op, what] = OVERFLOWED[code] ?? ["an int32 op", "result"];
+  return new RangeError(
+    `${op}: an int32 ${what} left the int32 range [-2147483648, 2147483647] on the GPU ` +
+      `(never wrapped silently; it was computed there without waiting, so this read reports ` +
+      `it); ${op} x.astype("float32") (or "float64" on the CPU) for a wider result`,
+  );
+}
 
 /** Splits `shape` around `axis` into [outer, size, inner]. */
 function around(shape: Shape, axis: number): [number, number, number] {
@@ -86,10 +110,15 @@ export class WebGpuBackend implements Backend {
   readonly #staging: GPUBuffer[] = [];
   #held = 0;
   #lost: GPUDeviceLostInfo | null = null;
-  /** Where `checkLabels`' kernels flag a label out of range (made on first use). */
-  #labelFlag: GpuStorage | null = null;
-  /** Whether a label check was recorded since the last read copied the flag back. */
-  #labelsChecked = false;
+  /**
+   * Where kernels flag an error the GPU cannot throw (made on first use), 8
+   * int32: words 0-2 a label out of range (`checkLabels`: 1, classes, label),
+   * word 4 an int32 sum, product or running one out of range (its code, see
+   * `kernels/reduce.ts`). The next read copies it back and throws.
+   */
+  #errorFlag: GpuStorage | null = null;
+  /** Whether a kernel that may raise the flag was recorded since the last read copied it back. */
+  #flagArmed = false;
 
   private constructor(adapter: GPUAdapter, device: GPUDevice, options: WebGpuOptions) {
     this.adapterName = describeAdapter(adapter);
@@ -296,17 +325,17 @@ export class WebGpuBackend implements Backend {
     const out = dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
     if (size === 0) return out;
     const bytes = size * 4;
-    // The label flag, when a check ran since the last read, comes back after the data.
-    const flag = this.#labelsChecked ? this.#labelFlag : null;
-    this.#labelsChecked = false;
-    const flagAt = Math.ceil(bytes / 16) * 16, total = flag === null ? bytes : flagAt + 16;
+    // The error flag, when a check ran since the last read, comes back after the data.
+    const flag = this.#flagArmed ? this.#errorFlag : null;
+    this.#flagArmed = false;
+    const flagAt = Math.ceil(bytes / 16) * 16, total = flag === null ? bytes : flagAt + 32;
     const staging = this.#takeStaging(total);
     const encoder = this.#recorder.encoder();
     s.buffers.forEach((buffer, i) => {
       const n = s.segmentSize(i) * 4;
       if (n > 0) encoder.copyBufferToBuffer(buffer, 0, staging, i * this.segment * 4, n);
     });
-    if (flag !== null) encoder.copyBufferToBuffer(flag.buffers[0], 0, staging, flagAt, 16);
+    if (flag !== null) encoder.copyBufferToBuffer(flag.buffers[0], 0, staging, flagAt, 32);
     this.#recorder.flush();
     try {
       await staging.mapAsync(GPUMapMode.READ, 0, total);
@@ -318,19 +347,37 @@ export class WebGpuBackend implements Backend {
     new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, bytes)));
     const flagged = flag === null
       ? null
-      : new Int32Array(staging.getMappedRange(flagAt, 16).slice(0));
+      : new Int32Array(staging.getMappedRange(flagAt, 32).slice(0));
     staging.unmap();
     this.#giveStaging(staging);
     await this.#recorder.check();
-    if (flag !== null && flagged !== null && flagged[0] !== 0) {
-      this.device.queue.writeBuffer(flag.buffers[0], 0, new Int32Array(4));
-      const [, classes, label] = flagged;
-      throw new RangeError(
-        `oneHot: label ${label} is out of range for ${classes} classes (expected an integer ` +
-          `from 0 to ${classes - 1}); the labels were computed on the GPU, so this read reports it`,
-      );
+    if (flag !== null && flagged !== null && flagged.some((w) => w !== 0)) {
+      this.device.queue.writeBuffer(flag.buffers[0], 0, new Int32Array(8));
+      if (flagged[0] !== 0) {
+        const [, classes, label] = flagged;
+        throw new RangeError(
+          `oneHot: label ${label} is out of range for ${classes} classes (expected an integer ` +
+            `from 0 to ${
+              classes - 1
+            }); the labels were computed on the GPU, so this read reports it`,
+        );
+      }
+      throw overflowError(flagged[OVERFLOW_WORD]);
     }
     return out;
+  }
+
+  /**
+   * The error flag, for a kernel about to be recorded that may raise it: the
+   * next read copies it back. Not from the pool, and not counted in
+   * bytesHeld: it lives as long as the backend.
+   */
+  #flag(): GpuStorage {
+    this.#errorFlag ??= new GpuStorage("int32", 8, this.segment, [
+      this.device.createBuffer({ label: "nn.error_flag", size: 32, usage: STORAGE_USAGE }),
+    ], this);
+    this.#flagArmed = true;
+    return this.#errorFlag;
   }
 
   /**
@@ -355,12 +402,7 @@ export class WebGpuBackend implements Backend {
       }
       return;
     }
-    // Not from the pool, and not counted in bytesHeld: it lives as long as the backend.
-    this.#labelFlag ??= new GpuStorage("int32", 4, this.segment, [
-      this.device.createBuffer({ label: "nn.label_flag", size: 16, usage: STORAGE_USAGE }),
-    ], this);
-    this.run(labelCheckKernel(s, count, classes, this.#labelFlag, ignore));
-    this.#labelsChecked = true;
+    this.run(labelCheckKernel(s, count, classes, this.#flag(), ignore));
   }
 
   #takeStaging(bytes: number): GPUBuffer {
@@ -451,8 +493,24 @@ export class WebGpuBackend implements Backend {
     return out;
   }
 
-  /** Reduces one axis. */
+  /**
+   * Reduces one axis. An int32 sum or product that leaves the int32 range is
+   * never wrapped silently: its kernel raises the error flag and the next read
+   * throws a RangeError naming the op (the GPU cannot throw without waiting).
+   */
   reduce(op: ReduceOp, x: Storage, shape: Shape, axis: number, outDtype: DType): Storage {
+    return this.#reduce(op, x, shape, axis, outDtype, true);
+  }
+
+  /** `reduce`; `checked` false lets an int32 sum wrap (for int32 matmul, which wraps). */
+  #reduce(
+    op: ReduceOp,
+    x: Storage,
+    shape: Shape,
+    axis: number,
+    outDtype: DType,
+    checked: boolean,
+  ): Storage {
     const src = this.#storage(x);
     const [outer, n, inner] = around(shape, axis);
     if (n === 0 && op === "prod") {
@@ -469,29 +527,59 @@ export class WebGpuBackend implements Backend {
     }
     const chunks = reduceChunks(outer * inner, n);
     const isArg = op === "argmax" || op === "argmin";
+    const check = checked && src.dtype === "int32" && (op === "sum" || op === "prod");
     if (chunks === 1) {
-      this.run(reduceKernel(op, src, outer, n, inner, 1, isArg ? null : out, isArg ? out : null));
+      this.run(
+        reduceKernel(
+          op,
+          src,
+          outer,
+          n,
+          inner,
+          1,
+          isArg ? null : out,
+          isArg ? out : null,
+          check ? { flag: this.#flag() } : undefined,
+        ),
+      );
       return out;
     }
     // Two passes: each chunk of the axis, then the chunks (see kernels/reduce.ts).
     const partial = outer * chunks * inner;
     const values = this.#alloc(src.dtype, partial);
     const indices = isArg ? this.#alloc("int32", partial) : null;
-    this.run(reduceKernel(op, src, outer, n, inner, chunks, values, indices));
+    // A checked int32 sum or product passes each chunk's carries (or sign and size) on.
+    const aux = check ? this.#alloc("int32", partial) : null;
+    this.run(
+      reduceKernel(
+        op,
+        src,
+        outer,
+        n,
+        inner,
+        chunks,
+        values,
+        indices,
+        aux === null ? undefined : { auxOut: aux },
+      ),
+    );
     if (indices !== null) {
       this.run(argCombineKernel(op as "argmax", values, indices, outer, chunks, inner, out));
       this.dispose(indices);
     } else {
-      this.run(reduceKernel(op, values, outer, chunks, inner, 1, out, null));
+      const last = aux === null ? undefined : { auxIn: aux, flag: this.#flag() };
+      this.run(reduceKernel(op, values, outer, chunks, inner, 1, out, null, last));
     }
+    if (aux !== null) this.dispose(aux);
     this.dispose(values);
     return out;
   }
 
   /**
    * Running sums or products along one axis (`kernels/scan.ts`). An int32
-   * running value wraps modulo 2³² here: the GPU cannot raise the CPU's
-   * RangeError without reading the result back.
+   * running value that leaves the int32 range is never wrapped silently: the
+   * kernel raises the error flag and the next read throws a RangeError
+   * naming the op (the GPU cannot throw the CPU's at once without waiting).
    */
   scan(
     op: ScanOp,
@@ -505,7 +593,8 @@ export class WebGpuBackend implements Backend {
     const [outer, n, inner] = around(shape, axis);
     const out = this.#alloc(dtype, outer * n * inner);
     if (outer * n * inner === 0) return out;
-    this.run(scanKernel(op, src, outer, n, inner, reverse, out));
+    const flag = src.dtype === "int32" ? this.#flag() : undefined;
+    this.run(scanKernel(op, src, outer, n, inner, reverse, out, flag));
     return out;
   }
 
@@ -519,7 +608,7 @@ export class WebGpuBackend implements Backend {
       // Partial products over pieces of k, then their sum (see kernels/matmul.ts).
       const partial = this.#alloc(dtype, pieces * size);
       this.run(matmulKernel(sa, sb, partial, spec, pieces));
-      const out = this.reduce("sum", partial, [pieces, size], 0, dtype);
+      const out = this.#reduce("sum", partial, [pieces, size], 0, dtype, false);
       this.dispose(partial);
       return out;
     }

@@ -104,7 +104,8 @@ export function scatterAddKernel(
 
 /**
  * Checks `count` int32 labels against [0, classes): where one is outside,
- * `flag` (4 int32: set, classes, label, 0) becomes [1, classes, label, 0].
+ * words 0-2 of `flag` (the backend's error flag, 8 int32) become
+ * [1, classes, label].
  * Every such invocation writes the same 1 and classes; the label is one of
  * the bad ones, whichever wrote last (a 32-bit store is never torn).
  */

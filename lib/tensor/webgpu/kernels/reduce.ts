@@ -11,6 +11,16 @@
  * for max took over 3 s to compile against 20 ms for these loops. Max and
  * argmax follow NumPy: NaN wins, the first index wins a tie.
  *
+ * An int32 sum or product never wraps silently: its i32 variant (only that
+ * one; the f32 kernels are untouched) also works out whether the exact result
+ * leaves the int32 range and, if so, raises a code in the backend's error
+ * flag, which the next read turns into a RangeError. A sum counts its carries
+ * (the exact sum is the wrapped one plus carries · 2³²: in range when they add
+ * up to 0); a product keeps its magnitude as a u32, whether it passed 2³², and
+ * its sign (a zero makes it exact again). With two passes the first writes
+ * each chunk's carries (or sign and size) beside its value and the second
+ * combines them, so only the final result is checked, as on the CPU.
+ *
  * @module
  */
 
@@ -21,6 +31,46 @@ import { wgslType } from "./elementwise.ts";
 
 /** Invocations per workgroup. */
 const WORKGROUP = 128;
+
+/** The word of the backend's error flag where an int32 overflow writes its code. */
+export const OVERFLOW_WORD = 4;
+
+/** The codes an int32 overflow writes, by the op to name. */
+export const OVERFLOW_CODES = { sum: 1, prod: 2, cumsum: 3, cumprod: 4 } as const;
+
+/**
+ * The int32 overflow check of a sum or product (`reduceKernel`): a single or
+ * second pass raises `flag` where the result leaves the int32 range; a first
+ * pass writes each chunk's carries (a sum) or sign and size (a product) to
+ * `auxOut`, which the second reads as `auxIn`.
+ */
+export interface Int32Check {
+  /** The backend's error flag (8 int32), for the last pass. */
+  flag?: GpuStorage;
+  /** Per chunk, written by a first pass. */
+  auxOut?: GpuStorage;
+  /** Per chunk, read by the second pass. */
+  auxIn?: GpuStorage;
+}
+
+/**
+ * WGSL: an i32 product as (magnitude modulo 2³², whether the magnitude is 2³²
+ * or more, sign), and the product of two such (exact: the u32 division
+ * decides whether the magnitudes' product passes 2³²; a zero clears it).
+ */
+const PRODUCT_STATE = `struct Prod_ { m: u32, big: bool, neg: bool }
+fn prod_of_(v: i32) -> Prod_ {
+  return Prod_(select(bitcast<u32>(v), 0u - bitcast<u32>(v), v < 0), false, v < 0);
+}
+fn prod_mul_(a: Prod_, b: Prod_) -> Prod_ {
+  if ((a.m == 0u && !a.big) || (b.m == 0u && !b.big)) { return Prod_(0u, false, false); }
+  let big = a.big || b.big || (a.m != 0u && b.m > 0xffffffffu / a.m);
+  return Prod_(a.m * b.m, big, a.neg != b.neg);
+}
+fn prod_fits_(a: Prod_) -> bool {
+  return !a.big && a.m <= select(0x7fffffffu, 0x80000000u, a.neg);
+}
+`;
 
 /**
  * How many chunks to cut an axis of `n` into when there are `outputs`
@@ -54,8 +104,12 @@ export function reduceKernel(
   chunks: number,
   values: GpuStorage | null,
   indices: GpuStorage | null,
+  check?: Int32Check,
 ): Kernel {
   const t = wgslType(x.dtype);
+  if (check !== undefined && (t !== "i32" || (op !== "sum" && op !== "prod"))) {
+    throw new TypeError(`reduceKernel: the int32 check is for int32 sums and products, not ${op}`);
+  }
   const total = outer * chunks * inner;
   const operands: Operand[] = [{ name: "x", storage: x, type: t, access: "read" }];
   if (values !== null) {
@@ -63,6 +117,15 @@ export function reduceKernel(
   }
   if (indices !== null) {
     operands.push({ name: "idx", storage: indices, type: "i32", access: "write" });
+  }
+  if (check?.auxOut !== undefined) {
+    operands.push({ name: "aux", storage: check.auxOut, type: "i32", access: "write" });
+  }
+  if (check?.auxIn !== undefined) {
+    operands.push({ name: "aux", storage: check.auxIn, type: "i32", access: "read" });
+  }
+  if (check?.flag !== undefined) {
+    operands.push({ name: "flag", storage: check.flag, type: "i32", access: "write" });
   }
   const store = [
     values === null
@@ -73,8 +136,11 @@ export function reduceKernel(
   // Sums add blocks of 32 terms, then the blocks: the rounding error grows with
   // 32 + n/32 rather than n. (Kahan's compensation would be better, but shader
   // compilers may simplify it away: llvmpipe does.)
-  // Products multiply in order (an i32 product wraps modulo 2³², as WGSL defines it).
-  const body = op === "prod"
+  // Products multiply in order. Unchecked, an i32 sum (int32 matmul's second pass)
+  // wraps modulo 2³², as WGSL defines it; the ops' int32 sums and products are checked.
+  const body = check !== undefined
+    ? checkedBody(op as "sum" | "prod", check)
+    : op === "prod"
     ? `var acc = ${t}(1);
   for (var k = k0; k < k1; k++) { acc = acc * x_ld(base + k * p.inner); }`
     : op === "sum"
@@ -90,8 +156,12 @@ export function reduceKernel(
     let v = x_ld(base + k * p.inner);
     if (${better(op, t)}) { best = v; bk = k; }
   }`;
+  const checked = check === undefined
+    ? ""
+    : `_checked${check.auxOut ? "_out" : ""}${check.auxIn ? "_in" : ""}`;
   return {
-    label: `reduce_${op}_${t}${values === null ? "" : "_val"}${indices === null ? "" : "_idx"}`,
+    label: `reduce_${op}_${t}${values === null ? "" : "_val"}${indices === null ? "" : "_idx"}` +
+      checked,
     operands,
     params: [
       { name: "total", type: "u32", value: total },
@@ -102,7 +172,7 @@ export function reduceKernel(
     ],
     workgroupSize: WORKGROUP,
     workgroups: Math.ceil(total / WORKGROUP),
-    code: `fn run(wg: u32, li: u32) {
+    code: `${check !== undefined && op === "prod" ? PRODUCT_STATE : ""}fn run(wg: u32, li: u32) {
   let o = wg * ${WORKGROUP}u + li;
   if (o >= p.total) { return; }
   let r = o % p.inner; let oc = o / p.inner;
@@ -113,6 +183,42 @@ export function reduceKernel(
   ${store}
 }`,
   };
+}
+
+/**
+ * WGSL: the body of a checked i32 sum or product over the chunk, leaving the
+ * wrapped result in `acc` (stored as the unchecked kernels store it), and
+ * writing its carries (or sign and size) or raising the flag.
+ */
+function checkedBody(op: "sum" | "prod", check: Int32Check): string {
+  const code = OVERFLOW_CODES[op];
+  if (op === "sum") {
+    // Past the range upwards when two terms of the same sign give the other sign.
+    return `var acc = 0i; var carry = 0i;
+  for (var k = k0; k < k1; k++) {
+    let v = x_ld(base + k * p.inner);
+    let s = acc + v;
+    if (((acc ^ s) & (v ^ s)) < 0i) { carry = carry + select(1i, -1i, v < 0i); }
+    acc = s;${check.auxIn ? "\n    carry = carry + aux_ld(base + k * p.inner);" : ""}
+  }${check.auxOut ? "\n  aux_st(o, carry);" : ""}${
+      check.flag ? `\n  if (carry != 0i) { flag_st(${OVERFLOW_WORD}u, ${code}i); }` : ""
+    }`;
+  }
+  // A chunk's product comes back as its wrapped value and its sign and size (bit 0 the
+  // sign, bit 1 whether the magnitude passed 2³²); the magnitude is the value's, unsigned.
+  const term = check.auxIn
+    ? `let v = x_ld(base + k * p.inner); let a = aux_ld(base + k * p.inner);
+    let neg = (a & 1i) != 0i;
+    let q = Prod_(select(bitcast<u32>(v), 0u - bitcast<u32>(v), neg), (a & 2i) != 0i, neg);`
+    : "let q = prod_of_(x_ld(base + k * p.inner));";
+  return `var st = Prod_(1u, false, false);
+  for (var k = k0; k < k1; k++) {
+    ${term}
+    st = prod_mul_(st, q);
+  }
+  let acc = bitcast<i32>(select(st.m, 0u - st.m, st.neg));${
+    check.auxOut ? "\n  aux_st(o, select(0i, 1i, st.neg) | select(0i, 2i, st.big));" : ""
+  }${check.flag ? `\n  if (!prod_fits_(st)) { flag_st(${OVERFLOW_WORD}u, ${code}i); }` : ""}`;
 }
 
 /**
