@@ -8,9 +8,9 @@
  */
 
 import * as nn from "../../mod.ts";
+import { decode, type Encoded, same } from "./torch_fixture.ts";
 import { assert, assertThrows } from "../assert.ts";
 
-type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
   name: string;
   op: "remainder" | "floorDivide";
@@ -33,7 +33,7 @@ const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/tensor/torch_binary.json", import.meta.url)),
 ) as { cases: Case[] };
 
-const decode = (values: Encoded[]): number[] => values.map(Number);
+const decodeAll = (values: Encoded[]): number[] => values.map(decode);
 
 /**
  * The first element where `got` and `want` differ, or -1: NaN, ±∞ and the
@@ -41,13 +41,7 @@ const decode = (values: Encoded[]): number[] => values.map(Number);
  */
 function firstDifference(got: ArrayLike<number>, want: number[], rtol: number): number {
   if (got.length !== want.length) return 0;
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i];
-    const same = Number.isFinite(w) && w !== 0
-      ? Math.abs(got[i] - w) <= rtol * Math.abs(w)
-      : Object.is(got[i], w);
-    if (!same) return i;
-  }
+  for (let i = 0; i < want.length; i++) if (!same(got[i], want[i], rtol)) return i;
   return -1;
 }
 
@@ -55,7 +49,7 @@ function firstDifference(got: ArrayLike<number>, want: number[], rtol: number): 
 function assertSame(got: ArrayLike<number>, want: number[], what: string, c: Case): void {
   const i = firstDifference(got, want, what === "the output" ? 0 : 1e-15);
   if (i === -1) return;
-  const a = decode(c.a), b = decode(c.b);
+  const a = decodeAll(c.a), b = decodeAll(c.b);
   throw new Error(
     `${c.name}: ${what} differs from PyTorch's at element ${i} (of ${want.length}): ` +
       `expected ${want[i]}, found ${got[i]}` +
@@ -65,12 +59,12 @@ function assertSame(got: ArrayLike<number>, want: number[], what: string, c: Cas
 
 for (const c of fixture.cases) {
   Deno.test(`${c.name}: as PyTorch 1.13`, () => {
-    const a = nn.tensor(decode(c.a), {
+    const a = nn.tensor(decodeAll(c.a), {
       shape: c.a_shape,
       dtype: c.dtype,
       requiresGrad: c.dtype === "float64",
     });
-    const b = c.b_shape === null ? decode(c.b)[0] : nn.tensor(decode(c.b), {
+    const b = c.b_shape === null ? decodeAll(c.b)[0] : nn.tensor(decodeAll(c.b), {
       shape: c.b_shape,
       dtype: c.dtype,
       requiresGrad: c.dtype === "float64",
@@ -86,13 +80,13 @@ for (const c of fixture.cases) {
       out.shape.join() === c.out_shape!.join(),
       `${c.name}: shape [${out.shape}], expected [${c.out_shape}]`,
     );
-    assertSame(out.dataSync(), decode(c.out!), "the output", c);
+    assertSame(out.dataSync(), decodeAll(c.out!), "the output", c);
     if (c.dtype !== "float64") return;
-    const g = nn.tensor(decode(c.g!), { shape: c.out_shape!, dtype: "float64" });
+    const g = nn.tensor(decodeAll(c.g!), { shape: c.out_shape!, dtype: "float64" });
     out.mul(g).sum().backward();
-    assertSame(a.grad!.dataSync(), decode(c.grad_a!), "the gradient of a", c);
+    assertSame(a.grad!.dataSync(), decodeAll(c.grad_a!), "the gradient of a", c);
     if (b instanceof nn.Tensor) {
-      assertSame(b.grad!.dataSync(), decode(c.grad_b!), "the gradient of b", c);
+      assertSame(b.grad!.dataSync(), decodeAll(c.grad_b!), "the gradient of b", c);
     }
   });
 }

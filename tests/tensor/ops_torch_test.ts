@@ -8,9 +8,9 @@
  */
 
 import * as nn from "../../mod.ts";
+import { decode, type Encoded, same } from "./torch_fixture.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
-type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
   name: string;
   /** A `Tensor` method (called with `args` where `run` says so). */
@@ -27,16 +27,6 @@ interface Case {
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/tensor/torch_ops.json", import.meta.url)),
 ) as { cases: Case[]; ne: { a: Encoded[]; b: Encoded[]; out: Encoded[] } };
-
-const decode = (v: Encoded): number => typeof v === "number" ? v : Number(v);
-
-/** Same as PyTorch: NaN as NaN, infinities and zeros with their signs, the rest to `rtol`. */
-function same(got: number, want: number, rtol: number): boolean {
-  if (Number.isNaN(want) || !Number.isFinite(want) || want === 0) {
-    return Object.is(got, want);
-  }
-  return Math.abs(got - want) <= rtol * Math.abs(want);
-}
 
 function run(c: Case, x: nn.Tensor): nn.Tensor {
   switch (c.op) {

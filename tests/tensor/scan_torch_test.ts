@@ -9,9 +9,9 @@
  */
 
 import * as nn from "../../mod.ts";
+import { decode, type Encoded, same } from "./torch_fixture.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
-type Encoded = number | "NaN" | "Infinity" | "-Infinity";
 interface Case {
   name: string;
   op: "prod" | "cumsum";
@@ -31,16 +31,6 @@ const fixture = JSON.parse(
   cases: Case[];
   overflow: { prod: { x: number[]; int64: number }; cumsum: { x: number[]; int64: Encoded[] } };
 };
-
-const decode = (v: Encoded): number => typeof v === "number" ? v : Number(v);
-
-/** Same as PyTorch: NaN as NaN, infinities and zeros with their signs, the rest to `rtol`. */
-function same(got: number, want: number, rtol: number): boolean {
-  if (Number.isNaN(want) || !Number.isFinite(want) || want === 0) {
-    return Object.is(got, want);
-  }
-  return Math.abs(got - want) <= rtol * Math.abs(want);
-}
 
 function run(c: Case, x: nn.Tensor): nn.Tensor {
   if (c.op === "cumsum") return x.cumsum(c.args.axis as number);
