@@ -664,11 +664,31 @@ export class Tensor {
   sign(): Tensor {
     return unary.unaryOp(this, "sign");
   }
-  /** Rounded toward 0 (int32 stays as it is); its gradient is 0. */
+  /**
+   * Rounded toward 0 (int32 stays as it is); its gradient is 0.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * assert.deepEqual(tensor([2.7, -2.7, 0.5]).trunc().toArray(), [2, -2, 0]);
+   * ```
+   */
   trunc(): Tensor {
     return unary.unaryOp(this, "trunc");
   }
-  /** The error function, `2/√π ∫₀ˣ e^(-t²) dt`. */
+  /**
+   * The error function, `2/√π ∫₀ˣ e^(-t²) dt`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { tensor } from "@handson/nn";
+   * const [a, b] = tensor([0, 1], { dtype: "float64" }).erf().toArray() as number[];
+   * assert.equal(a, 0);
+   * assert.ok(Math.abs(b - 0.8427007929497149) < 1e-15);
+   * ```
+   */
   erf(): Tensor {
     return unary.unaryOp(this, "erf");
   }
