@@ -7,7 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import { blasMatmul, openBlas, platformBlas, setBlasEnabled } from "../../lib/tensor/cpu/blas.ts";
+import {
+  blasMatmul,
+  openBlas,
+  platformBlas,
+  setBlasEnabled,
+  setPanelBytes,
+} from "../../lib/tensor/cpu/blas.ts";
 import { matmul } from "../../lib/tensor/ops/matmul.ts";
 import { tensor } from "../../lib/tensor/create.ts";
 import { Generator } from "../../lib/tensor/random.ts";
@@ -55,6 +61,33 @@ Deno.test({
     const zeros = new Float32Array(4).fill(5);
     assert.ok(blasMatmul(new Float32Array(0), new Float32Array(0), zeros, 2, 2, 0, false, false));
     assert.deepEqual([...zeros], [0, 0, 0, 0]);
+  },
+});
+
+Deno.test({
+  name: "a tall product in panels of rows gives the values of one call, with each transpose flag",
+  ignore: noBlas,
+  fn() {
+    const g = new Generator(3);
+    const [m, n, k] = [50, 19, 33];
+    for (const Type of [Float32Array, Float64Array]) {
+      const a = new Type(m * k).map(() => g.standardNormal());
+      const b = new Type(k * n).map(() => g.standardNormal());
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const once = new Type(m * n), panels = new Type(m * n).fill(NaN);
+        const before = setPanelBytes(Infinity);
+        try {
+          blas!.gemm(a, b, once, m, n, k, transA, transB);
+          // At most 7 rows of A a call: seven panels of 7 rows and one of 1.
+          setPanelBytes(7 * k * Type.BYTES_PER_ELEMENT);
+          blas!.gemm(a, b, panels, m, n, k, transA, transB);
+        } finally {
+          setPanelBytes(before);
+        }
+        const tol = Type === Float32Array ? 1e-5 : 1e-13;
+        assertClose(panels, once, tol, tol, `${Type.name} transA ${transA} transB ${transB}`);
+      }
+    }
   },
 });
 

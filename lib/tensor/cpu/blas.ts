@@ -32,6 +32,37 @@ import type { FloatArray } from "../dtype.ts";
 import { threadCount, wasmRuntime } from "./wasm/runtime.ts";
 import { deno, ffiGranted } from "./ffi.ts";
 
+/**
+ * The most bytes of A one library call multiplies; a taller A goes in panels of
+ * rows. Why: Debian's OpenBLAS 0.3.21 touches buffer memory for about half of
+ * A's bytes in one call (176 MB more resident memory for the book's
+ * 60000×784 float64 images times W1, against NumPy's own OpenBLAS's 62 MB);
+ * in panels of 32 MB it touches 17 MB, for a product 2–6 % slower
+ * (`bench/blas_panels.ts`). The values agree with one call's to float
+ * rounding, not always to the bit: the library picks its kernels by size.
+ */
+let panelBytes = 32 * 2 ** 20;
+
+/**
+ * Sets how many bytes of A one library call multiplies (`Infinity`: all of
+ * A in one call); returns the previous setting. For tests and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { setPanelBytes } from "./blas.ts";
+ * const before = setPanelBytes(Infinity);
+ * assert.equal(before, 32 * 2 ** 20);
+ * setPanelBytes(before);
+ * ```
+ */
+export function setPanelBytes(bytes: number): number {
+  if (!(bytes > 0)) throw new RangeError(`setPanelBytes: expected a positive size, found ${bytes}`);
+  const before = panelBytes;
+  panelBytes = bytes;
+  return before;
+}
+
 /** CBLAS's enumerations. */
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
@@ -192,10 +223,20 @@ function load(path: string): Blas | string {
     gemm(a, b, out, m, n, k, transA, transB) {
       const ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
       const lda = transA ? m : k, ldb = transB ? k : n;
-      if (out instanceof Float32Array) {
-        s.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, out, n);
-      } else {
-        s.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, out, n);
+      // Panels of equal rows, each at most panelBytes of A (see there). With A
+      // transposed, rows of the result are columns of the stored A: a panel
+      // starts `i` elements in, with the same lda.
+      const panels = Math.max(1, Math.ceil(m * k * out.BYTES_PER_ELEMENT / panelBytes));
+      const rows = Math.ceil(m / panels);
+      for (let i = 0; i < m; i += rows) {
+        const r = Math.min(rows, m - i);
+        const ai = i === 0 ? a : a.subarray(transA ? i : i * k);
+        const oi = i === 0 ? out : out.subarray(i * n);
+        if (out instanceof Float32Array) {
+          s.cblas_sgemm(ROW_MAJOR, ta, tb, r, n, k, 1, ai, lda, b, ldb, 0, oi, n);
+        } else {
+          s.cblas_dgemm(ROW_MAJOR, ta, tb, r, n, k, 1, ai, lda, b, ldb, 0, oi, n);
+        }
       }
     },
     setThreads(threads) {
