@@ -13,7 +13,7 @@
  * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` to see a user's kernels.
  */
 
-import { openBlas, platformBlas, setPanelBytes } from "../lib/tensor/cpu/blas.ts";
+import { openBlas, platformBlas, setPanels } from "../lib/tensor/cpu/blas.ts";
 import { fill } from "./operands.ts";
 
 const [M, K, N] = [60000, 784, 128];
@@ -28,7 +28,7 @@ if (Deno.args[0] === "--child") {
   const [, dtype, way] = Deno.args;
   const Type = dtype === "float32" ? Float32Array : Float64Array;
   const blas = openBlas(platformBlas()!.path);
-  if (way === "one call") setPanelBytes(Infinity);
+  if (way === "one call") setPanels({ bytes: Infinity, minRows: 1 });
   const a = fill(new Type(M * K)), b = fill(new Type(K * N), 1);
   const out = new Type(M * N).fill(0); // touched before the first count
   const before = residentMB();

@@ -12,6 +12,7 @@
 
 import { ShapeError } from "../errors.ts";
 import { type DType, type Tensor, tidy } from "../tensor/mod.ts";
+import { tidyReusing } from "../tensor/tensor.ts";
 import { fit } from "../train/fit.ts";
 import { descend } from "./weights.ts";
 
@@ -197,13 +198,15 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * `f()`, in `tidy` when no weight records gradients: the temporaries of one
    * line of the forward or backward pass go back to the backend as soon as the
    * line is done (a 60000×128 float64 intermediate is 61 MB), not at the end of
-   * the step. With autograd on the weights, the graph needs them: plain `f()`.
+   * the step; and each op of the line may write over the one before's result,
+   * as NumPy does (`tidyReusing`), so that `X @ W1 + b1`'s relu is one array, not
+   * three. With autograd on the weights, the graph needs them: plain `f()`.
    */
   protected freeingTemporaries(f: () => Tensor): Tensor {
     const graph = [this.weights1, this.bias1, this.weights2, this.bias2].some((w) =>
       w.requiresGrad
     );
-    return graph ? f() : tidy(f);
+    return graph ? f() : tidyReusing(f);
   }
 
   /** The weights, for saving (see `saveModelJson`). */

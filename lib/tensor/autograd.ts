@@ -72,6 +72,16 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /**
+ * Whether `record` would record an op of these inputs: recording is on, and
+ * one of them requires a gradient (then their values may be needed later).
+ *
+ * Chapter: 4.5 backpropagation (反向传播), done automatically.
+ */
+export function willRecord(inputs: readonly Tensor[]): boolean {
+  return gradEnabled && inputs.some((t) => t.requiresGrad);
+}
+
+/**
  * Marks `out` as made by `op` from `inputs` when any input requires a gradient
  * and recording is on, and returns `out`. Every differentiable op ends with it.
  *
@@ -83,7 +93,7 @@ export function record(
   inputs: readonly Tensor[],
   backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+  if (willRecord(inputs)) {
     out.node = { op, inputs, backward };
     out.requiresGrad = true;
   }

@@ -91,15 +91,24 @@ export interface Backend {
   readSync?(storage: Storage, dtype: DType, size: number): TypedArray;
   /** The elements as a new typed array. */
   read(storage: Storage, dtype: DType, size: number): Promise<TypedArray>;
-  /** `out[i] = op(x[i])`, stored as `outDtype`. */
+  /**
+   * `out[i] = op(x[i])`, stored as `outDtype`. With `into` (storage of the
+   * result's size and dtype that the caller gives up: `x`'s own, in
+   * `tidyReusing`), a backend may write the result there and
+   * return it, or ignore it and return new storage.
+   */
   unary(
     op: UnaryOp,
     x: Storage,
     size: number,
     outDtype: DType,
     params: readonly number[],
+    into?: Storage,
   ): Storage;
-  /** `out[idx] = op(a[idx], b[idx])` with NumPy broadcasting to `outShape`. */
+  /**
+   * `out[idx] = op(a[idx], b[idx])` with NumPy broadcasting to `outShape`;
+   * `into` as for `unary` (`a`'s storage, when `a` has the result's shape).
+   */
   binary(
     op: BinaryOp,
     a: Storage,
@@ -108,6 +117,7 @@ export interface Backend {
     bShape: Shape,
     outShape: Shape,
     outDtype: DType,
+    into?: Storage,
   ): Storage;
   /** `out[idx] = cond[idx] != 0 ? a[idx] : b[idx]`, all three broadcast to `outShape`. */
   where(

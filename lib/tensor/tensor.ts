@@ -117,6 +117,10 @@ export class Tensor {
    */
   #transposeSource: Storage = undefined;
   #disposed = false;
+  /** Whether an op wrote its result over this tensor's memory (see `tidyReusing`). */
+  #consumed = false;
+  /** The `tidy` scope this tensor was made in (the innermost then), if any. */
+  #scope: Tensor[] | undefined;
   /** The values as last read from a backend that reads asynchronously (for printing). */
   #values: TypedArray | null = null;
   /** The gradient of the last `backward()` with respect to this tensor, summed over calls. */
@@ -135,7 +139,37 @@ export class Tensor {
     this.backend = backend;
     this.#storage = storage;
     if (storage !== undefined) hold(this, storage);
-    scopes[scopes.length - 1]?.push(this);
+    this.#scope = scopes[scopes.length - 1];
+    this.#scope?.push(this);
+  }
+
+  /**
+   * For ops, not users: `x`'s storage when an op may write its result over it
+   * (see `tidyReusing`), else undefined. It may when `x` was made in the
+   * innermost `tidy`, which allows reuse; is neither kept, nor recorded for
+   * gradients, nor a deferred transpose; and no other tensor shares its memory
+   * (the backend counts who holds it: the CPU's large arrays).
+   */
+  static overwritable(x: Tensor): Storage {
+    const scope = scopes[scopes.length - 1];
+    if (scope === undefined || x.#scope !== scope || !reusingScopes.has(scope)) return undefined;
+    if (x.#disposed || x.#transposeSource !== undefined || x.#requiresGrad) return undefined;
+    if (x.node !== null || keptTensors.has(x)) return undefined;
+    const storage = x.#storage;
+    if (x.backend.reusable === undefined || !x.backend.reusable(storage)) return undefined;
+    return holders.get(storage as object) === 1 ? storage : undefined;
+  }
+
+  /**
+   * For ops, not users: an op wrote its result over `x`'s storage (from
+   * `overwritable`), which now belongs to the result's tensor, made next; `x`
+   * is disposed, and using it says why.
+   */
+  static handOver(x: Tensor): void {
+    holders.delete(x.#storage as object); // the result's tensor holds it next
+    x.#disposed = x.#consumed = true;
+    x.#storage = undefined;
+    x.#values = null;
   }
 
   /** The backend's handle to the elements (for ops and backends, not for users). */
@@ -266,6 +300,13 @@ export class Tensor {
   }
 
   #checkAlive(): void {
+    if (this.#consumed) {
+      throw new Error(
+        `Tensor: the memory of this tensor of shape ${formatShape(this.shape)} was reused ` +
+          "for the result of an op it went into (in tidyReusing), so its values are gone; " +
+          "there, use a tensor only once as an op's first operand",
+      );
+    }
     if (this.#disposed) {
       throw new Error(
         `Tensor: this tensor of shape ${formatShape(this.shape)} was disposed (by dispose() or ` +
@@ -1025,6 +1066,8 @@ const finalizer = new FinalizationRegistry<{ backend: Backend; storage: Storage 
 
 /** The tensors made inside each `tidy` running now, innermost last. */
 const scopes: Tensor[][] = [];
+/** The scopes of `tidyReusing`. */
+const reusingScopes = new WeakSet<Tensor[]>();
 
 /** Tensors `keep()` took out of every scope. */
 const keptTensors = new WeakSet<Tensor>();
@@ -1105,10 +1148,47 @@ function collectTensors(value: unknown, found: Set<Tensor>, seen = new Set<unkno
  * ```
  */
 export function tidy<T>(fn: () => T): T {
+  return runTidy(fn, false);
+}
+
+/**
+ * `tidy(fn)`, in which an element-wise op may also write its result over its
+ * first operand when that operand was made in this scope (not in an inner
+ * one), has the result's shape and dtype, and nothing else holds its memory:
+ * NumPy's temporary elision, which computes `np.maximum(0, X @ W1 + b1)` in
+ * one array. The operand is then disposed, so using it again is an error,
+ * never a wrong value. Only where no gradient is recorded, and only for the
+ * CPU's large arrays (the ones whose memory matters).
+ *
+ * Internal, not exported from the module: `fn` must use each tensor it makes
+ * at most once as an op's first operand, and so must every function it calls.
+ * The book's networks use it for lines of primitive ops (`X·W1 + b1`, then
+ * relu); a composite op that reads an input twice would fail here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { eye, full } from "../../mod.ts";
+ * import { type Tensor, tidyReusing } from "./tensor.ts";
+ * // Large enough (100×100 float64, 80 kB) for its memory to matter.
+ * const X = full([100, 100], -2, { dtype: "float64" }), W = eye(100, 100, { dtype: "float64" });
+ * let z: Tensor | undefined;
+ * const a = tidyReusing(() => (z = X.matmul(W)).add(3).relu());
+ * assert.equal(a.max().item(), 1);
+ * assert.throws(() => z!.sum(), /reused/); // its memory became the sum's, then the relu's
+ * assert.equal(X.max().item(), -2); // made outside: never overwritten
+ * ```
+ */
+export function tidyReusing<T>(fn: () => T): T {
+  return runTidy(fn, true);
+}
+
+function runTidy<T>(fn: () => T, reuse: boolean): T {
   if (typeof fn !== "function") {
     throw new TypeError(`tidy: expected a function, found ${typeof fn}`);
   }
   const scope: Tensor[] = [];
+  if (reuse) reusingScopes.add(scope);
   scopes.push(scope);
   let result: T;
   try {

@@ -12,7 +12,7 @@ import {
   openBlas,
   platformBlas,
   setBlasEnabled,
-  setPanelBytes,
+  setPanels,
 } from "../../lib/tensor/cpu/blas.ts";
 import { matmul } from "../../lib/tensor/ops/matmul.ts";
 import { tensor } from "../../lib/tensor/create.ts";
@@ -75,14 +75,14 @@ Deno.test({
       const b = new Type(k * n).map(() => g.standardNormal());
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
         const once = new Type(m * n), panels = new Type(m * n).fill(NaN);
-        const before = setPanelBytes(Infinity);
+        const before = setPanels({ bytes: Infinity, minRows: 1 });
         try {
           blas!.gemm(a, b, once, m, n, k, transA, transB);
           // At most 7 rows of A a call: seven panels of 7 rows and one of 1.
-          setPanelBytes(7 * k * Type.BYTES_PER_ELEMENT);
+          setPanels({ bytes: 7 * k * Type.BYTES_PER_ELEMENT, minRows: 1 });
           blas!.gemm(a, b, panels, m, n, k, transA, transB);
         } finally {
-          setPanelBytes(before);
+          setPanels(before);
         }
         const tol = Type === Float32Array ? 1e-5 : 1e-13;
         assertClose(panels, once, tol, tol, `${Type.name} transA ${transA} transB ${transB}`);

@@ -33,6 +33,18 @@ function resultArray(dtype: DType, size: number): TypedArray {
   return takeArray(dtype, size, false);
 }
 
+/**
+ * An operand's array that an op's result will overwrite (see `Backend.unary`):
+ * every loop here reads an element before it writes the same index, so an
+ * operand can be its own output. The WebAssembly matmul's kept copy of its
+ * old bytes goes stale.
+ */
+function overwritten(into: Storage): TypedArray {
+  const array = into as TypedArray;
+  forgetKeptCopy(array.buffer);
+  return array;
+}
+
 /** A new zero-filled array (for ops that add into their output). */
 function zeroArray(dtype: DType, size: number): TypedArray {
   return takeArray(dtype, size, true);
@@ -403,16 +415,17 @@ export class CpuBackend implements Backend {
     return Promise.resolve(this.readSync(storage));
   }
 
-  /** Applies a unary op element-wise. */
+  /** Applies a unary op element-wise (into `into`'s array when given: see `Backend.unary`). */
   unary(
     op: UnaryOp,
     x: Storage,
     size: number,
     outDtype: DType,
     params: readonly number[],
+    into?: Storage,
   ): Storage {
     const src = x as TypedArray;
-    const out = resultArray(outDtype, size);
+    const out = into === undefined ? resultArray(outDtype, size) : overwritten(into);
     // WebAssembly SIMD where it pays (mid sizes), else a written-out loop, else the general one.
     if (
       !wasmUnary(op, src, out) &&
@@ -435,10 +448,11 @@ export class CpuBackend implements Backend {
     bShape: Shape,
     outShape: Shape,
     outDtype: DType,
+    into?: Storage,
   ): Storage {
     const x = a as TypedArray, y = b as TypedArray;
     const size = sizeOf(outShape);
-    const out = resultArray(outDtype, size);
+    const out = into === undefined ? resultArray(outDtype, size) : overwritten(into);
     // int32 products go through their exact kernel, never the float loops.
     const exact = outDtype === "int32" ? INT32_BINARY[op] : undefined;
     const f = exact ?? BINARY[op];

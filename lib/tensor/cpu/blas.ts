@@ -41,25 +41,41 @@ import { deno, ffiGranted } from "./ffi.ts";
  * (`bench/blas_panels.ts`). The values agree with one call's to float
  * rounding, not always to the bit: the library picks its kernels by size.
  */
-let panelBytes = 32 * 2 ** 20;
+let panels: Panels = { bytes: 32 * 2 ** 20, minRows: 1024 };
 
 /**
- * Sets how many bytes of A one library call multiplies (`Infinity`: all of
- * A in one call); returns the previous setting. For tests and benchmarks.
+ * How a tall A is split (see `setPanels`): at most `bytes` of A a call, and
+ * never panels of fewer than `minRows` rows (the backward's `Xᵀ·dz`, 784 rows
+ * of 60,000 values, ran 25 % slower a whole epoch in panels of 66 rows).
+ */
+export interface Panels {
+  /** The most bytes of A one library call multiplies. */
+  bytes: number;
+  /** The fewest rows of A in a panel; an A of fewer rows than twice this goes whole. */
+  minRows: number;
+}
+
+/**
+ * Sets how a tall A is split into panels of rows (`{ bytes: Infinity }`: all
+ * of A in one call); returns the previous setting. For tests and benchmarks.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { setPanelBytes } from "./blas.ts";
- * const before = setPanelBytes(Infinity);
- * assert.equal(before, 32 * 2 ** 20);
- * setPanelBytes(before);
+ * import { setPanels } from "./blas.ts";
+ * const before = setPanels({ bytes: Infinity, minRows: 1 });
+ * assert.deepEqual(before, { bytes: 32 * 2 ** 20, minRows: 1024 });
+ * setPanels(before);
  * ```
  */
-export function setPanelBytes(bytes: number): number {
-  if (!(bytes > 0)) throw new RangeError(`setPanelBytes: expected a positive size, found ${bytes}`);
-  const before = panelBytes;
-  panelBytes = bytes;
+export function setPanels(next: Panels): Panels {
+  if (!(next.bytes > 0) || !(next.minRows >= 1)) {
+    throw new RangeError(
+      `setPanels: expected positive bytes and minRows, found ${next.bytes} and ${next.minRows}`,
+    );
+  }
+  const before = panels;
+  panels = { ...next };
   return before;
 }
 
@@ -223,11 +239,17 @@ function load(path: string): Blas | string {
     gemm(a, b, out, m, n, k, transA, transB) {
       const ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
       const lda = transA ? m : k, ldb = transB ? k : n;
-      // Panels of equal rows, each at most panelBytes of A (see there). With A
+      // Panels of equal rows, each at most panels.bytes of A (see `panels`). With A
       // transposed, rows of the result are columns of the stored A: a panel
       // starts `i` elements in, with the same lda.
-      const panels = Math.max(1, Math.ceil(m * k * out.BYTES_PER_ELEMENT / panelBytes));
-      const rows = Math.ceil(m / panels);
+      const count = Math.max(
+        1,
+        Math.min(
+          Math.ceil(m * k * out.BYTES_PER_ELEMENT / panels.bytes),
+          Math.floor(m / panels.minRows),
+        ),
+      );
+      const rows = Math.ceil(m / count);
       for (let i = 0; i < m; i += rows) {
         const r = Math.min(rows, m - i);
         const ai = i === 0 ? a : a.subarray(transA ? i : i * k);

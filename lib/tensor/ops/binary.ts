@@ -8,9 +8,9 @@
  */
 
 import { BINARY_OPS, type BinaryOp } from "../binary_ops.ts";
-import { record } from "../autograd.ts";
+import { record, willRecord } from "../autograd.ts";
 import { allocArray, type DType, isFloat, promote } from "../dtype.ts";
-import { broadcastShapes, describe } from "../shape.ts";
+import { broadcastShapes, describe, sameShape } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
 import { astype } from "./astype.ts";
 import { unbroadcast } from "./broadcast.ts";
@@ -63,7 +63,13 @@ function align(a: Tensor, bValue: Tensor | number, op: string): [Tensor, Tensor,
 }
 
 function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dtype): Tensor {
-  const storage = a.backend.binary(op, a.storage, a.shape, b.storage, b.shape, shape, dtype);
+  // In a tidy that allows it, over a's memory when a has the result's shape and
+  // dtype (never when a's values are kept for a gradient).
+  const into = dtype === a.dtype && sameShape(a.shape, shape) && !willRecord([a, b])
+    ? Tensor.overwritable(a)
+    : undefined;
+  const storage = a.backend.binary(op, a.storage, a.shape, b.storage, b.shape, shape, dtype, into);
+  if (into !== undefined && storage === into) Tensor.handOver(a);
   return new Tensor(storage, shape, dtype, a.backend);
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { UNARY_OPS, type UnaryOp } from "../unary_ops.ts";
-import { record } from "../autograd.ts";
+import { record, willRecord } from "../autograd.ts";
 import { isFloat } from "../dtype.ts";
 import { describe } from "../shape.ts";
 import { Tensor } from "../tensor.ts";
@@ -21,12 +21,11 @@ export function unaryOp(x: Tensor, op: UnaryOp, params: readonly number[] = []):
   const declaration = UNARY_OPS[op];
   const keepsInt = declaration.wgslInt !== undefined;
   const dtype = isFloat(x.dtype) || keepsInt ? x.dtype : "float32";
-  const out = new Tensor(
-    x.backend.unary(op, x.storage, x.size, dtype, params),
-    x.shape,
-    dtype,
-    x.backend,
-  );
+  // In a tidy that allows it, over x's memory (never when x's values are kept for a gradient).
+  const into = dtype === x.dtype && !willRecord([x]) ? Tensor.overwritable(x) : undefined;
+  const storage = x.backend.unary(op, x.storage, x.size, dtype, params, into);
+  if (into !== undefined && storage === into) Tensor.handOver(x);
+  const out = new Tensor(storage, x.shape, dtype, x.backend);
   return record(out, op, [x], (g) => [declaration.backward(g, x, out, params)]);
 }
 
