@@ -119,8 +119,12 @@ export class Tensor {
   #disposed = false;
   /** Whether an op wrote its result over this tensor's memory (see `tidyReusing`). */
   #consumed = false;
-  /** The `tidy` scope this tensor was made in (the innermost then), if any. */
-  #scope: Tensor[] | undefined;
+  /**
+   * The id of the `tidy` scope this tensor was made in (the innermost then), or
+   * 0. An id, not the scope's list: a tensor that outlives its scope must not
+   * keep the scope's other tensors alive.
+   */
+  #scopeId = 0;
   /** The values as last read from a backend that reads asynchronously (for printing). */
   #values: TypedArray | null = null;
   /** The gradient of the last `backward()` with respect to this tensor, summed over calls. */
@@ -139,8 +143,11 @@ export class Tensor {
     this.backend = backend;
     this.#storage = storage;
     if (storage !== undefined) hold(this, storage);
-    this.#scope = scopes[scopes.length - 1];
-    this.#scope?.push(this);
+    const depth = scopes.length;
+    if (depth > 0) {
+      scopes[depth - 1].push(this);
+      this.#scopeId = scopeIds[depth - 1];
+    }
   }
 
   /**
@@ -151,8 +158,8 @@ export class Tensor {
    * (the backend counts who holds it: the CPU's large arrays).
    */
   static overwritable(x: Tensor): Storage {
-    const scope = scopes[scopes.length - 1];
-    if (scope === undefined || x.#scope !== scope || !reusingScopes.has(scope)) return undefined;
+    const depth = scopes.length;
+    if (depth === 0 || x.#scopeId !== scopeIds[depth - 1] || !reusing[depth - 1]) return undefined;
     if (x.#disposed || x.#transposeSource !== undefined || x.#requiresGrad) return undefined;
     if (x.node !== null || keptTensors.has(x)) return undefined;
     const storage = x.#storage;
@@ -1066,8 +1073,10 @@ const finalizer = new FinalizationRegistry<{ backend: Backend; storage: Storage 
 
 /** The tensors made inside each `tidy` running now, innermost last. */
 const scopes: Tensor[][] = [];
-/** The scopes of `tidyReusing`. */
-const reusingScopes = new WeakSet<Tensor[]>();
+/** Each open scope's id, and whether it is a `tidyReusing` one (beside `scopes`). */
+const scopeIds: number[] = [];
+const reusing: boolean[] = [];
+let lastScopeId = 0;
 
 /** Tensors `keep()` took out of every scope. */
 const keptTensors = new WeakSet<Tensor>();
@@ -1188,8 +1197,9 @@ function runTidy<T>(fn: () => T, reuse: boolean): T {
     throw new TypeError(`tidy: expected a function, found ${typeof fn}`);
   }
   const scope: Tensor[] = [];
-  if (reuse) reusingScopes.add(scope);
   scopes.push(scope);
+  scopeIds.push(++lastScopeId);
+  reusing.push(reuse);
   let result: T;
   try {
     result = fn();
@@ -1198,6 +1208,8 @@ function runTidy<T>(fn: () => T, reuse: boolean): T {
     throw e;
   } finally {
     scopes.pop();
+    scopeIds.pop();
+    reusing.pop();
   }
   if (result instanceof Promise) {
     // Tensors made after its first await would escape the scope; nothing is freed.

@@ -126,6 +126,7 @@ Deno.test({
       [[1, 1], [1, 1], false, false],
       [[118, 2], [2, 10], false, false],
       [[10, 118], [118, 2], true, false],
+      [[64, 1100], [1100, 16], true, false], // the backward's Xᵀ·dz: computed as (dzᵀ·X)ᵀ
       [[37, 53], [53, 29], false, true],
       [[53, 37], [37, 29], true, true],
       [[130, 784], [784, 128], false, false],

@@ -237,7 +237,7 @@ function load(path: string): Blas | string {
     },
     path,
     gemm(a, b, out, m, n, k, transA, transB) {
-      if (transA && !transB && m > n && k >= LONG_INNER * m) {
+      if (transA && !transB && m > n && k >= LONG_INNER * m && m * n * k >= SWAP_WORK) {
         // Aᵀ·B as (Bᵀ·A)ᵀ: see LONG_INNER.
         const swapped = out instanceof Float32Array
           ? new Float32Array(n * m)
@@ -305,6 +305,8 @@ function inPanels(
  * small result back costs well under a millisecond.
  */
 const LONG_INNER = 8;
+/** The fewest multiply-adds for which the swap is worth a fresh array for the transposed result. */
+const SWAP_WORK = 1 << 20;
 
 /** The outcome of the search: the library, or why there is none (for NN_DEBUG). */
 interface Choice {

@@ -65,9 +65,12 @@ function align(a: Tensor, bValue: Tensor | number, op: string): [Tensor, Tensor,
 function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dtype): Tensor {
   // In a tidy that allows it, over a's memory when a has the result's shape and
   // dtype (never when a's values are kept for a gradient).
-  const into = dtype === a.dtype && sameShape(a.shape, shape) && !willRecord([a, b])
-    ? Tensor.overwritable(a)
-    : undefined;
+  let into = Tensor.overwritable(a);
+  if (
+    into !== undefined && (dtype !== a.dtype || !sameShape(a.shape, shape) || willRecord([a, b]))
+  ) {
+    into = undefined;
+  }
   const storage = a.backend.binary(op, a.storage, a.shape, b.storage, b.shape, shape, dtype, into);
   if (into !== undefined && storage === into) Tensor.handOver(a);
   return new Tensor(storage, shape, dtype, a.backend);

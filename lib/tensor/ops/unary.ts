@@ -22,7 +22,8 @@ export function unaryOp(x: Tensor, op: UnaryOp, params: readonly number[] = []):
   const keepsInt = declaration.wgslInt !== undefined;
   const dtype = isFloat(x.dtype) || keepsInt ? x.dtype : "float32";
   // In a tidy that allows it, over x's memory (never when x's values are kept for a gradient).
-  const into = dtype === x.dtype && !willRecord([x]) ? Tensor.overwritable(x) : undefined;
+  let into = Tensor.overwritable(x);
+  if (into !== undefined && (dtype !== x.dtype || willRecord([x]))) into = undefined;
   const storage = x.backend.unary(op, x.storage, x.size, dtype, params, into);
   if (into !== undefined && storage === into) Tensor.handOver(x);
   const out = new Tensor(storage, x.shape, dtype, x.backend);
