@@ -1164,9 +1164,9 @@ export function tidy<T>(fn: () => T): T {
  * `tidy(fn)`, in which an element-wise op may also write its result over its
  * first operand when that operand was made in this scope (not in an inner
  * one), has the result's shape and dtype, and nothing else holds its memory:
- * NumPy's temporary elision, which computes `np.maximum(0, X @ W1 + b1)` in
- * one array. The operand is then disposed, so using it again is an error,
- * never a wrong value. Only where no gradient is recorded, and only for the
+ * NumPy's temporary elision, which adds the bias of `X @ W1 + b1` into the
+ * product's memory (here the relu after it too). The operand is then
+ * disposed, so using it again is an error, never a wrong value. Only where no gradient is recorded, and only for the
  * CPU's large arrays (the ones whose memory matters).
  *
  * Internal, not exported from the module: `fn` must use each tensor it makes
