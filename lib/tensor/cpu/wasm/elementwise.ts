@@ -27,35 +27,37 @@ export const MIN_ELEMENTS = 1024;
 /** Most bytes an operand may have: past it, copies cost more than the SIMD loop saves. */
 export const MAX_BYTES = 1 << 20;
 
-const BINARY = new Set<string>(BINARY_KERNELS);
-const UNARY = new Set<string>(UNARY_KERNELS);
+/**
+ * Each kernel's export name, by op and float type, made once: a name built
+ * per call (`binary_${op}_${dtype}`) is a fresh string that the lookup must
+ * hash. With it, the copies lost their small arrays and closures: a product
+ * of two [118, 10] float64 tensors left 1.7 kB of garbage for the collector,
+ * where it left 3.0 (an inline op leaves 0.9).
+ */
+const BINARY_NAMES = new Map<string, { f32: string; f64: string }>(
+  BINARY_KERNELS.map((op) => [op, { f32: `binary_${op}_f32`, f64: `binary_${op}_f64` }]),
+);
+const UNARY_NAMES = new Map<string, { f32: string; f64: string }>(
+  UNARY_KERNELS.map((op) => [op, { f32: `unary_${op}_f32`, f64: `unary_${op}_f64` }]),
+);
 
 /**
- * The kernels' float type for arrays of one float type in the window (or any
- * size past its start, with `anyLarge`), else null.
+ * The kernels' float type for `x` and `out` of one float type (and `y`, when
+ * given) in the window (or any size past its start, with `anyLarge`), else null.
  */
-function kernelType(arrays: TypedArray[], size: number, anyLarge = false): "f32" | "f64" | null {
-  const Type = arrays[0].constructor;
-  if (arrays.some((a) => a.constructor !== Type)) return null;
+function kernelType(
+  x: TypedArray,
+  y: TypedArray | null,
+  out: TypedArray,
+  size: number,
+  anyLarge = false,
+): "f32" | "f64" | null {
+  const Type = x.constructor;
+  if (out.constructor !== Type || (y !== null && y.constructor !== Type)) return null;
   if (Type !== Float32Array && Type !== Float64Array) return null;
   const bytes = size * (Type === Float32Array ? 4 : 8);
   if (size < MIN_ELEMENTS || (bytes > MAX_BYTES && !anyLarge)) return null;
   return Type === Float32Array ? "f32" : "f64";
-}
-
-/** Copies `arrays` into the memory one after another; returns their byte addresses. */
-function copyIn(rt: Runtime, dtype: "f32" | "f64", arrays: TypedArray[], outSize: number) {
-  const bytes = dtype === "f32" ? 4 : 8;
-  let at = freeStart(rt);
-  const sizes = [...arrays.map((a) => a.length), outSize];
-  if (!reserve(rt, at - rt.heap + sizes.reduce((s, n) => s + align(n * bytes), 0))) return null;
-  const addresses = sizes.map((n) => {
-    const address = at;
-    at += align(n * bytes);
-    return address;
-  });
-  arrays.forEach((a, i) => view(rt, dtype, addresses[i], a.length).set(a));
-  return addresses;
 }
 
 /**
@@ -85,26 +87,38 @@ export function wasmBinary(
   out: TypedArray,
 ): boolean {
   const size = out.length;
-  if (!BINARY.has(op) || x.length !== size) return false;
-  const dtype = kernelType([x, y, out], size);
+  const names = BINARY_NAMES.get(op);
+  if (names === undefined || x.length !== size) return false;
+  const dtype = kernelType(x, y, out, size);
   if (dtype === null) return false;
-  // [rows, cols, y's byte step per row, whether y is a row of cols values]
+  // The kernel walks rowCount rows of colCount values; y moves yStep bytes a
+  // row and is a row of colCount values (yVector) or one value.
   const cols = outShape[outShape.length - 1] ?? 1, rows = size / cols;
   const bytes = dtype === "f32" ? 4 : 8;
   const yLast = yShape[yShape.length - 1] ?? 1;
-  let layout: [number, number, number, boolean];
-  if (y.length === size) layout = [1, size, 0, true];
-  else if (y.length === 1) layout = [1, size, 0, false];
-  else if (y.length === cols && yLast === cols) layout = [rows, cols, 0, true];
-  else if (y.length === rows && yLast === 1) layout = [rows, cols, bytes, false];
-  else return false;
+  let rowCount = 1, colCount = size, yStep = 0, yVector = true;
+  if (y.length === 1) yVector = false;
+  else if (y.length !== size) {
+    if (y.length === cols && yLast === cols) {
+      rowCount = rows;
+      colCount = cols;
+    } else if (y.length === rows && yLast === 1) {
+      rowCount = rows;
+      colCount = cols;
+      yStep = bytes;
+      yVector = false;
+    } else return false;
+  }
   const rt = wasmRuntime();
   if (rt === null) return false;
-  const at = copyIn(rt, dtype, [x, y], size);
-  if (at === null) return false;
-  const [rowCount, colCount, yStep, yVector] = layout;
-  rt.functions[`binary_${op}_${dtype}`](at[0], at[1], at[2], rowCount, colCount, yStep, +yVector);
-  out.set(view(rt, dtype, at[2], size));
+  // x, y and the result one after another from the free start, each 64-byte aligned.
+  const at = freeStart(rt);
+  const yAt = at + align(size * bytes), outAt = yAt + align(y.length * bytes);
+  if (!reserve(rt, outAt + align(size * bytes) - rt.heap)) return false;
+  view(rt, dtype, at, size).set(x);
+  view(rt, dtype, yAt, y.length).set(y);
+  rt.functions[names[dtype]](at, yAt, outAt, rowCount, colCount, yStep, +yVector);
+  out.set(view(rt, dtype, outAt, size));
   return true;
 }
 
@@ -125,23 +139,25 @@ export function wasmBinary(
  */
 export function wasmUnary(op: UnaryOp, x: TypedArray, out: TypedArray): boolean {
   const size = out.length;
-  if (!UNARY.has(op) || x.length !== size) return false;
+  const names = UNARY_NAMES.get(op);
+  if (names === undefined || x.length !== size) return false;
   // relu is a branch in TypeScript (x < 0 ? 0 : x), which mispredicts on
   // activations of random sign: there the kernel's branch-free pmax pays for
   // the copies at any size, taken a block at a time.
-  const dtype = kernelType([x, out], size, op === "relu");
+  const dtype = kernelType(x, null, out, size, op === "relu");
   if (dtype === null) return false;
   const rt = wasmRuntime();
   if (rt === null) return false;
-  const block = Math.min(size, MAX_BYTES / (dtype === "f32" ? 4 : 8));
-  const at = copyIn(rt, dtype, [x.subarray(0, block)], block);
-  if (at === null) return false;
-  const kernel = rt.functions[`unary_${op}_${dtype}`];
+  const bytes = dtype === "f32" ? 4 : 8;
+  const block = Math.min(size, MAX_BYTES / bytes);
+  const at = freeStart(rt), outAt = at + align(block * bytes);
+  if (!reserve(rt, outAt + align(block * bytes) - rt.heap)) return false;
+  const kernel = rt.functions[names[dtype]];
   for (let start = 0; start < size; start += block) {
     const n = Math.min(block, size - start);
-    if (start > 0) view(rt, dtype, at[0], n).set(x.subarray(start, start + n));
-    kernel(at[0], at[1], n);
-    out.set(view(rt, dtype, at[1], n), start);
+    view(rt, dtype, at, n).set(start === 0 && n === size ? x : x.subarray(start, start + n));
+    kernel(at, outAt, n);
+    out.set(view(rt, dtype, outAt, n), start);
   }
   return true;
 }
