@@ -33,6 +33,21 @@ Deno.test("the committed kernels_wasm.ts is what `deno task build:wasm` makes fr
   assert(WebAssembly.validate(relaxed) && WebAssembly.validate(plain), "both builds validate");
 });
 
+Deno.test("kernelBytes decodes the same bytes without Uint8Array.fromBase64 (older engines)", () => {
+  const builtIn = Object.getOwnPropertyDescriptor(Uint8Array, "fromBase64");
+  assert(
+    builtIn !== undefined,
+    "Deno has Uint8Array.fromBase64: the fast path is the one tested above",
+  );
+  delete (Uint8Array as { fromBase64?: unknown }).fromBase64;
+  try {
+    assertEquals([...kernelBytes(true)], [...buildKernels()]);
+    assertEquals([...kernelBytes(false)], [...buildKernels({ relaxed: false })]);
+  } finally {
+    Object.defineProperty(Uint8Array, "fromBase64", builtIn);
+  }
+});
+
 Deno.test("the plain-SIMD build (for engines without relaxed SIMD) multiplies correctly too", () => {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
   const kernels = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes(false)), {

@@ -75,7 +75,16 @@ let runtime: Runtime | null | undefined;
  * ```
  */
 export function kernelBytes(relaxed = true): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(relaxed ? KERNELS_WASM : KERNELS_WASM_SIMD), (c) => c.charCodeAt(0));
+  const base64 = relaxed ? KERNELS_WASM : KERNELS_WASM_SIMD;
+  // The built-in decoder where there is one (Deno, current browsers): decoding
+  // 18 kB through `Uint8Array.from(atob(…), …)` took 12 ms of every start-up.
+  const decode = (Uint8Array as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> })
+    .fromBase64;
+  if (decode !== undefined) return decode(base64);
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 /**
