@@ -72,13 +72,14 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /**
- * Whether `record` would record an op of these inputs: recording is on, and
- * one of them requires a gradient (then their values may be needed later).
+ * Whether `record` would record an op of input `a` (and `b`): recording is
+ * on, and one of them requires a gradient (then their values may be needed
+ * later). Ops ask first, so that one that is not recorded makes no closure.
  *
  * Chapter: 4.5 backpropagation (反向传播), done automatically.
  */
-export function willRecord(inputs: readonly Tensor[]): boolean {
-  return gradEnabled && inputs.some((t) => t.requiresGrad);
+export function willRecord(a: Tensor, b?: Tensor): boolean {
+  return gradEnabled && (a.requiresGrad || (b !== undefined && b.requiresGrad));
 }
 
 /**
@@ -93,7 +94,7 @@ export function record(
   inputs: readonly Tensor[],
   backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
-  if (willRecord(inputs)) {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.node = { op, inputs, backward };
     out.requiresGrad = true;
   }

@@ -97,7 +97,7 @@ function apply(op: BinaryOp, a: Tensor, b: Tensor, shape: number[], dtype = a.dt
   // dtype (never when a's values are kept for a gradient).
   let into = Tensor.overwritable(a);
   if (
-    into !== undefined && (dtype !== a.dtype || !sameShape(a.shape, shape) || willRecord([a, b]))
+    into !== undefined && (dtype !== a.dtype || !sameShape(a.shape, shape) || willRecord(a, b))
   ) {
     into = undefined;
   }
@@ -121,7 +121,7 @@ export function binaryOp(op: BinaryOp, aValue: Tensor, bValue: Tensor | number):
   }
   const out = apply(op, a, b, shape);
   const backward = declaration.backward;
-  if (backward === undefined) return out;
+  if (backward === undefined || !willRecord(a, b)) return out;
   return record(out, op, [a, b], (g) => {
     const [ga, gb] = backward(g, a, b, out, where);
     return [

@@ -23,10 +23,11 @@ export function unaryOp(x: Tensor, op: UnaryOp, params: readonly number[] = []):
   const dtype = isFloat(x.dtype) || keepsInt ? x.dtype : "float32";
   // In a tidy that allows it, over x's memory (never when x's values are kept for a gradient).
   let into = Tensor.overwritable(x);
-  if (into !== undefined && (dtype !== x.dtype || willRecord([x]))) into = undefined;
+  if (into !== undefined && (dtype !== x.dtype || willRecord(x))) into = undefined;
   const storage = x.backend.unary(op, x.storage, x.size, dtype, params, into);
   if (into !== undefined && storage === into) Tensor.handOver(x);
   const out = new Tensor(storage, x.shape, dtype, x.backend);
+  if (!willRecord(x)) return out;
   return record(out, op, [x], (g) => [declaration.backward(g, x, out, params)]);
 }
 
