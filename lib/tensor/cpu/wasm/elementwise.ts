@@ -20,7 +20,7 @@ import type { BinaryOp, UnaryOp } from "../../backend.ts";
 import type { TypedArray } from "../../dtype.ts";
 import type { Shape } from "../../shape.ts";
 import { BINARY_KERNELS, UNARY_KERNELS } from "./kernels_elementwise.ts";
-import { align, freeStart, reserve, type Runtime, view, wasmRuntime } from "./runtime.ts";
+import { align, freeStart, reserve, view, wasmRuntime } from "./runtime.ts";
 
 /** Fewest elements worth the call and the copies. */
 export const MIN_ELEMENTS = 1024;
