@@ -7,9 +7,18 @@
  */
 
 /**
- * `node:crypto`, loaded on first use: importing it costs a script about 0.1 s
- * of start-up here, and most runs check only small files, which Web Crypto
- * hashes (only MD5 and large files need it).
+ * `node:crypto`, loaded on first use: importing it costs a script about 40 ms
+ * of start-up here (0.09 s against 0.05 for an empty script), and most runs
+ * check only small files, which Web Crypto hashes (only MD5 and large files
+ * need it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nodeCrypto } from "./checksum.ts";
+ * const { createHash } = await nodeCrypto();
+ * assert.equal(createHash("md5").update("abc").digest("hex"), "900150983cd24fb0d6963f7d28e17f72");
+ * ```
  */
 export async function nodeCrypto(): Promise<typeof import("node:crypto")> {
   return await import("node:crypto");

@@ -77,6 +77,17 @@ export function noGrad<T>(fn: () => T): T {
  * later). Ops ask first, so that one that is not recorded makes no closure.
  *
  * Chapter: 4.5 backpropagation (反向传播), done automatically.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noGrad, tensor } from "../../mod.ts";
+ * import { willRecord } from "./autograd.ts";
+ * const w = tensor([1, 2], { requiresGrad: true }), x = tensor([3, 4]);
+ * assert.equal(willRecord(x), false);
+ * assert.equal(willRecord(x, w), true);
+ * assert.equal(noGrad(() => willRecord(x, w)), false);
+ * ```
  */
 export function willRecord(a: Tensor, b?: Tensor): boolean {
   return gradEnabled && (a.requiresGrad || (b !== undefined && b.requiresGrad));

@@ -143,10 +143,10 @@ export class Tensor {
     this.backend = backend;
     this.#storage = storage;
     if (storage !== undefined) hold(this, storage);
-    const depth = scopes.length;
-    if (depth > 0) {
-      scopes[depth - 1].push(this);
-      this.#scopeId = scopeIds[depth - 1];
+    const scope = scopes[scopes.length - 1];
+    if (scope !== undefined) {
+      scope.tensors.push(this);
+      this.#scopeId = scope.id;
     }
   }
 
@@ -156,10 +156,32 @@ export class Tensor {
    * innermost `tidy`, which allows reuse; is neither kept, nor recorded for
    * gradients, nor a deferred transpose; and no other tensor shares its memory
    * (the backend counts who holds it: the CPU's large arrays).
+   *
+   * @example An op's side of the exchange, as `ops/unary.ts` does it
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { full } from "../../mod.ts";
+   * import { Tensor, tidyReusing } from "./tensor.ts";
+   * const big = full([100, 100], -1, { dtype: "float64" }); // 80 kB: its holders are counted
+   * assert.equal(Tensor.overwritable(big), undefined); // outside tidyReusing: never
+   * tidyReusing(() => {
+   *   const x = big.mul(2), view = x.reshape([10000]);
+   *   assert.equal(Tensor.overwritable(x), undefined); // the view shares its memory
+   *   view.dispose();
+   *   const into = Tensor.overwritable(x);
+   *   assert.ok(into !== undefined);
+   *   const storage = x.backend.unary("neg", x.storage, x.size, x.dtype, [], into);
+   *   assert.equal(storage, into); // the CPU wrote over x's memory
+   *   Tensor.handOver(x); // before the result's tensor holds it
+   *   const out = new Tensor(storage, x.shape, x.dtype, x.backend);
+   *   assert.equal(x.isDisposed, true);
+   *   assert.equal(out.max().item(), 2);
+   * });
+   * ```
    */
   static overwritable(x: Tensor): Storage {
-    const depth = scopes.length;
-    if (depth === 0 || x.#scopeId !== scopeIds[depth - 1] || !reusing[depth - 1]) return undefined;
+    const scope = scopes[scopes.length - 1];
+    if (scope === undefined || !scope.reuse || x.#scopeId !== scope.id) return undefined;
     if (x.#disposed || x.#transposeSource !== undefined || x.#requiresGrad) return undefined;
     if (x.node !== null || keptTensors.has(x)) return undefined;
     const storage = x.#storage;
@@ -1071,12 +1093,16 @@ const finalizer = new FinalizationRegistry<{ backend: Backend; storage: Storage 
   ({ backend, storage }) => letGo(backend, storage),
 );
 
-/** The tensors made inside each `tidy` running now, innermost last. */
-const scopes: Tensor[][] = [];
-/** Each open scope's id, and whether it is a `tidyReusing` one (beside `scopes`). */
-const scopeIds: number[] = [];
-const reusing: boolean[] = [];
+/** The `tidy` scopes running now, innermost last. */
+const scopes: Scope[] = [];
 let lastScopeId = 0;
+
+/** A `tidy` running now: the tensors made in it, its id, and whether it is a `tidyReusing`. */
+interface Scope {
+  tensors: Tensor[];
+  id: number;
+  reuse: boolean;
+}
 
 /** Tensors `keep()` took out of every scope. */
 const keptTensors = new WeakSet<Tensor>();
@@ -1196,20 +1222,16 @@ function runTidy<T>(fn: () => T, reuse: boolean): T {
   if (typeof fn !== "function") {
     throw new TypeError(`tidy: expected a function, found ${typeof fn}`);
   }
-  const scope: Tensor[] = [];
+  const scope: Scope = { tensors: [], id: ++lastScopeId, reuse };
   scopes.push(scope);
-  scopeIds.push(++lastScopeId);
-  reusing.push(reuse);
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    for (const t of scope) if (!keptTensors.has(t)) t.dispose();
+    for (const t of scope.tensors) if (!keptTensors.has(t)) t.dispose();
     throw e;
   } finally {
     scopes.pop();
-    scopeIds.pop();
-    reusing.pop();
   }
   if (result instanceof Promise) {
     // Tensors made after its first await would escape the scope; nothing is freed.
@@ -1221,9 +1243,9 @@ function runTidy<T>(fn: () => T, reuse: boolean): T {
   const returned = new Set<Tensor>();
   collectTensors(result, returned);
   const parent = scopes[scopes.length - 1];
-  for (const t of scope) {
+  for (const t of scope.tensors) {
     if (keptTensors.has(t)) continue;
-    if (returned.has(t)) parent?.push(t);
+    if (returned.has(t)) parent?.tensors.push(t);
     else t.dispose();
   }
   return result;
