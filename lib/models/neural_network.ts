@@ -12,6 +12,7 @@ import { normalWeights } from "./weights.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 import { type NeuralNetworkWeights, TwoLayerNetwork } from "./two_layer.ts";
+import { fusedSigmoidForward, fusedSigmoidStep, type FusedStep } from "./fused_sigmoid_step.ts";
 
 /**
  * Options of a new network.
@@ -126,8 +127,28 @@ export class NeuralNetwork extends TwoLayerNetwork {
     return { weights1: dw1, bias1: db1, weights2: dw2, bias2: db2 };
   }
 
-  /** The output probabilities for `X`, without keeping them for `backward`. */
+  /**
+   * The book's step in one pass over the CPU's arrays (`fused_sigmoid_step.ts`),
+   * for a network whose forward pass, loss and gradients are this class's own:
+   * a subclass that rewrites any of them has its own code run, op by op.
+   */
+  protected override fusedStep(X: Tensor, y: Tensor, lr: number): FusedStep | undefined {
+    const book = NeuralNetwork.prototype, shell = TwoLayerNetwork.prototype;
+    if (
+      this.forward !== book.forward || this.loss !== book.loss ||
+      this.gradients !== book.gradients || this.backward !== shell.backward
+    ) return undefined;
+    return fusedSigmoidStep(this.weights(), X, y, lr);
+  }
+
+  /**
+   * The output probabilities for `X`, without keeping them for `backward` (in
+   * one pass over the CPU's arrays where the step would take one, as for a
+   * decision boundary's grid).
+   */
   predictProba(X: Tensor): Tensor {
+    const fused = fusedSigmoidForward(this.weights(), X);
+    if (fused !== undefined) return fused;
     const a1 = X.matmul(this.weights1).add(this.bias1).sigmoid();
     return a1.matmul(this.weights2).add(this.bias2).sigmoid();
   }

@@ -15,6 +15,7 @@ import { type DType, type Tensor, tidy } from "../tensor/mod.ts";
 import { tidyReusing } from "../tensor/tensor.ts";
 import { fit } from "../train/fit.ts";
 import { descend } from "./weights.ts";
+import type { FusedStep } from "./fused_sigmoid_step.ts";
 
 /**
  * The weights of a two-layer network, as in the book's `model.json`.
@@ -184,6 +185,13 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
     // memory goes back before this step's forward asks for as much.
     for (const t of [this.a1, this.a2]) if (t !== null && stepActivations.has(t)) t.dispose();
     this.a1 = this.a2 = null;
+    const fused = this.fusedStep(X, y, lr);
+    if (fused !== undefined) {
+      Object.assign(this, fused.weights);
+      [this.a1, this.a2] = [fused.a1, fused.a2];
+      stepActivations.add(fused.a1).add(fused.a2);
+      return fused.loss;
+    }
     const { loss } = tidy(() => {
       const loss = this.loss(y, this.forward(X));
       this.backward(X, y, lr);
@@ -192,6 +200,15 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
     });
     stepActivations.add(this.a1!).add(this.a2!);
     return loss;
+  }
+
+  /**
+   * The whole of `step` in one pass where a network has such a kernel for the
+   * case at hand (see `fused_sigmoid_step.ts`); undefined (the default) runs
+   * the book's methods op by op.
+   */
+  protected fusedStep(_X: Tensor, _y: Tensor, _lr: number): FusedStep | undefined {
+    return undefined;
   }
 
   /**

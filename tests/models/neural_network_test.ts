@@ -40,6 +40,21 @@ Deno.test("seed 0, float64: all 5000 losses equal the book's NumPy run to 1e-9",
   );
 });
 
+Deno.test("seed 0, float64, op by op (no fused step): the same 5000 losses to 1e-9", async () => {
+  // A subclass with its own forward runs the book's methods op by op, as a reader's edit does.
+  class OpByOp extends nn.NeuralNetwork {
+    override forward(X: nn.Tensor): nn.Tensor {
+      return super.forward(X);
+    }
+  }
+  const { X, y } = microchips();
+  nn.manualSeed(0);
+  const net = new OpByOp(2, 10, 1, { dtype: "float64" });
+  const losses = await net.train(X, y, { epochs: 5000, lr: 0.5 });
+  assertClose(losses, fixture.seed0.losses, 1e-9, 0, "loss history");
+  assertEquals(accuracy(net, X, y), fixture.seed0.accuracy, "accuracy");
+});
+
 Deno.test("a model.json written by the book's NumPy code predicts the same here", () => {
   const { X } = microchips();
   const net = nn.parseModelJson(JSON.stringify(fixture.seed0.weights), "numpy model.json");

@@ -1,0 +1,85 @@
+/**
+ * Where the fused passes of the book's sigmoid network (lib/models/fused_sigmoid_step.ts) stop
+ * paying: a step each way (fused, and the network's methods op by op) and a forward pass each way
+ * (fused, and `predictProba`'s ops) on growing batches, in one process, best of several rounds
+ * after a warm-up. Prints µs per call and the ratio; the limits `FUSED_STEP_WORK` and
+ * `FUSED_FORWARD_WORK` sit about where the ratios reach 1.
+ *
+ *   deno run -A bench/fused_sigmoid_step.ts [rounds]
+ */
+
+import * as nn from "../mod.ts";
+import {
+  FUSED_FORWARD_WORK,
+  FUSED_STEP_WORK,
+  fusedSigmoidForward,
+  fusedSigmoidStep,
+} from "../lib/models/fused_sigmoid_step.ts";
+import type { NeuralNetworkWeights } from "../lib/models/two_layer.ts";
+import { describeBackend } from "../lib/tensor/select_backend.ts";
+
+const rounds = Number(Deno.args[0] ?? 5);
+
+/** The network's own methods, op by op: its forward is a subclass's, so no fused step. */
+class OpByOp extends nn.NeuralNetwork {
+  override forward(X: nn.Tensor): nn.Tensor {
+    return super.forward(X);
+  }
+}
+
+/** Microseconds per step, best of `rounds` runs (after one to warm up) of `steps` steps. */
+function time(step: () => void, steps: number): number {
+  let best = Infinity;
+  for (let r = 0; r <= rounds; r++) {
+    const start = performance.now();
+    for (let s = 0; s < steps; s++) step();
+    if (r > 0) best = Math.min(best, (performance.now() - start) / steps * 1000);
+  }
+  return best;
+}
+
+console.log(`Deno ${Deno.version.deno}, ${describeBackend()}`);
+console.log(
+  `limits: FUSED_STEP_WORK = ${FUSED_STEP_WORK}, FUSED_FORWARD_WORK = ${FUSED_FORWARD_WORK} ` +
+    "multiply-adds a forward pass (m·(in·h + h·out)); µs, best of the rounds",
+);
+console.log(
+  "sizes        rows     work   step: fused      ops  ops/fused   forward: fused      ops  ops/fused",
+);
+const mark = (work: number, limit: number) => work > limit ? "*" : " ";
+for (const [inputs, hidden] of [[2, 10], [2, 64], [16, 32]]) {
+  for (const rows of [118, 512, 2048, 4096, 8192]) {
+    const g = new nn.Generator(0);
+    const X = nn.randn([rows, inputs], { generator: g, dtype: "float64" });
+    const y = nn.rand([rows, 1], { generator: g, dtype: "float64" }).gt(0.5).astype("float64");
+    nn.manualSeed(0);
+    const start = new nn.NeuralNetwork(inputs, hidden, 1).weights();
+    const work = rows * (inputs * hidden + hidden);
+    const steps = Math.max(20, Math.round(4e6 / work));
+    let fusedWeights: NeuralNetworkWeights = start;
+    // Past the limits too (Infinity), to see where the ops overtake the fused passes.
+    const fused = time(() => {
+      fusedWeights = fusedSigmoidStep(fusedWeights, X, y, 0.5, Infinity)!.weights;
+    }, steps);
+    const net = OpByOp.fromWeights(start);
+    const ops = time(() => net.step(X, y, 0.5), steps);
+    const w = net.weights();
+    const forward = time(() => fusedSigmoidForward(w, X, Infinity)!, steps);
+    const forwardOps = time(
+      () =>
+        nn.tidy(() =>
+          X.matmul(w.weights1).add(w.bias1).sigmoid().matmul(w.weights2).add(w.bias2).sigmoid()
+        ),
+      steps,
+    );
+    const cells = [fused, ops].map((v) => v.toFixed(1).padStart(9)).join("");
+    const forwardCells = [forward, forwardOps].map((v) => v.toFixed(1).padStart(9)).join("");
+    console.log(
+      `${inputs}-${hidden}-1`.padEnd(10) + String(rows).padStart(6) + String(work).padStart(9) +
+        "        " + cells + (ops / fused).toFixed(2).padStart(10) + mark(work, FUSED_STEP_WORK) +
+        "           " + forwardCells +
+        (forwardOps / forward).toFixed(2).padStart(10) + mark(work, FUSED_FORWARD_WORK),
+    );
+  }
+}
+console.log("(* past the limit: the ops run it)");

@@ -1,0 +1,327 @@
+/**
+ * One step of the book's sigmoid network (`NeuralNetwork`) as one pass over
+ * the CPU's arrays: forward propagation, the binary cross-entropy, the
+ * hand-written backpropagation and the gradient-descent update, a row of the
+ * batch at a time. A kernel extension owned by `models`, as fused Adam is by
+ * `optim`: the `Backend` interface stays the short list every backend must
+ * implement, and the network's own methods (`forward`, `loss`, `gradients`)
+ * remain the book's code, which every other case runs.
+ *
+ * Why: Part4-2 is 5000 epochs of 118 samples, and its twenty-odd ops an epoch
+ * on [118, 10] arrays cost more in dispatch (shapes checked, results
+ * allocated, tensors made and freed) than in arithmetic; NumPy's per-op cost
+ * is lower still. Here the step's arithmetic is the same formulas in the same
+ * order, element by element (`1 / (1 + Math.exp(-z))`, `y·ln ŷ + (1 - y)·ln(1 - ŷ)`,
+ * `a1·(1 - a1)`, `w - (g/m)·lr`), so a float64 step agrees with the ops to
+ * float rounding: only the order of each product's and sum's terms differs.
+ * A float32 network computes in double and rounds what it stores (weights,
+ * activations, the loss), where the ops round after each op.
+ *
+ * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
+ * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.
+ *
+ * @module
+ */
+
+import type { FloatArray } from "../tensor/dtype.ts";
+import { giveBack, takeArray } from "../tensor/cpu/reuse.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import type { NeuralNetworkWeights } from "./two_layer.ts";
+
+/**
+ * The most multiply-adds of a forward pass (`m·(in·hidden + hidden·out)`) that
+ * the fused step takes: past it the ops' products (BLAS, WebAssembly) are the
+ * faster (`deno run -A bench/fused_sigmoid_step.ts`: 2-10-1 at 512 rows, work
+ * 15,360, fused 1.1–1.5× faster; 16-32-1 at 118 rows, 64,192, the ops 1.3×).
+ */
+export const FUSED_STEP_WORK = 1 << 14;
+
+/**
+ * The same for the forward pass alone, which has no backward products: a
+ * decision boundary's 4,096-point batches of the 2-10-1 network (work 122,880)
+ * run fused (same bench).
+ */
+export const FUSED_FORWARD_WORK = 1 << 18;
+
+/**
+ * What a fused step makes (see `TwoLayerNetwork.fusedStep`): the loss, the
+ * activations and the new weights, as the book's methods would leave them.
+ *
+ * Chapter: 4.5 backpropagation; Part4-2.
+ */
+export interface FusedStep {
+  /** The binary cross-entropy of the weights before the update. */
+  loss: Tensor;
+  /** σ(X·W1 + b1), [m, hidden]. */
+  a1: Tensor;
+  /** σ(a1·W2 + b2), [m, out]. */
+  a2: Tensor;
+  /** The weights after the step (new tensors: the old ones are left as they were). */
+  weights: NeuralNetworkWeights;
+}
+
+/**
+ * The step of `NeuralNetwork` on inputs `X` [m, in] and labels `y` [m, out]
+ * at rate `lr`, in one pass; undefined where the ops must run it instead:
+ * another backend than the CPU, another dtype than float32 or float64, mixed
+ * dtypes, shapes that do not fit (the ops say which), a weight that records
+ * gradients, or more work than `maxWork` (`FUSED_STEP_WORK`; the bench lifts it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tensor } from "../tensor/mod.ts";
+ * import { fusedSigmoidStep } from "./fused_sigmoid_step.ts";
+ * const weights = {
+ *   weights1: tensor([[0]], { dtype: "float64" }), bias1: tensor([[0]], { dtype: "float64" }),
+ *   weights2: tensor([[0]], { dtype: "float64" }), bias2: tensor([[0]], { dtype: "float64" }),
+ * };
+ * const X = tensor([[1]], { dtype: "float64" }), y = tensor([[1]], { dtype: "float64" });
+ * const step = fusedSigmoidStep(weights, X, y, 1)!;
+ * assert.equal(step.loss.item(), Math.log(2)); // every output is σ(0) = 0.5
+ * assert.equal(step.weights.bias2.item(), 0.5); // b2 - (0.5 - 1)·1
+ * assert.equal(step.weights.weights1.item(), 0); // a1 = 0.5 meets W2 = 0: no gradient
+ * ```
+ */
+export function fusedSigmoidStep(
+  weights: NeuralNetworkWeights,
+  X: Tensor,
+  y: Tensor,
+  lr: number,
+  maxWork: number = FUSED_STEP_WORK,
+): FusedStep | undefined {
+  const { weights1, bias1, weights2, bias2 } = weights;
+  const dtype = weights1.dtype;
+  if (!fusable([X, y, weights1, bias1, weights2, bias2], dtype)) return undefined;
+  const [inputs, hidden] = weights1.shape, outputs = weights2.shape[1];
+  const m = X.shape[0];
+  if (X.ndim !== 2 || X.shape[1] !== inputs || m === 0) return undefined;
+  if (y.ndim !== 2 || y.shape[0] !== m || y.shape[1] !== outputs) return undefined;
+  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
+
+  const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
+  const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
+  const sums = gradientSums(inputs, hidden, outputs);
+  const storage = (t: Tensor) => t.storage as FloatArray;
+  const [w1, b1, w2, b2] = [weights1, bias1, weights2, bias2].map(storage);
+  const lossSum = passRows(
+    {
+      x: storage(X),
+      labels: storage(y),
+      w1,
+      b1,
+      w2,
+      b2,
+      a1,
+      a2,
+      gw1: sums.gw1,
+      gb1: sums.gb1,
+      gw2: sums.gw2,
+      gb2: sums.gb2,
+      row: sums.row,
+      dz1: sums.dz1,
+    },
+    m,
+    inputs,
+    hidden,
+    outputs,
+  );
+
+  // w - (Σ/m)·lr, as `descend` computes it from the gradients' `.mul(1 / m)`.
+  const perSample = 1 / m;
+  const backend = X.backend;
+  const wrap = (values: FloatArray, shape: number[]) =>
+    new Tensor(backend.fromArray(values), shape, dtype, backend);
+  const descend = (w: FloatArray, sum: Float64Array, shape: number[]) => {
+    const next = takeArray(dtype, w.length, false) as FloatArray;
+    for (let i = 0; i < w.length; i++) next[i] = w[i] - sum[i] * perSample * lr;
+    return wrap(next, shape);
+  };
+  const loss = takeArray(dtype, 1, false) as FloatArray;
+  loss[0] = lossSum * (-1 / m);
+  return {
+    loss: wrap(loss, []),
+    a1: wrap(a1, [m, hidden]),
+    a2: wrap(a2, [m, outputs]),
+    weights: {
+      weights1: descend(w1, sums.gw1, [inputs, hidden]),
+      bias1: descend(b1, sums.gb1, [1, hidden]),
+      weights2: descend(w2, sums.gw2, [hidden, outputs]),
+      bias2: descend(b2, sums.gb2, [1, outputs]),
+    },
+  };
+}
+
+/**
+ * The forward pass of `NeuralNetwork` (`predictProba`'s σ(σ(X·W1 + b1)·W2 + b2))
+ * in one pass, with the step's arithmetic; undefined in the cases the step
+ * leaves to the ops (no labels to check here).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tensor } from "../tensor/mod.ts";
+ * import { fusedSigmoidForward } from "./fused_sigmoid_step.ts";
+ * const w = (v: number) => tensor([[v]], { dtype: "float64" });
+ * const weights = { weights1: w(1), bias1: w(0), weights2: w(0), bias2: w(0) };
+ * const a2 = fusedSigmoidForward(weights, tensor([[3], [-3]], { dtype: "float64" }))!;
+ * assert.deepEqual(a2.toArray(), [[0.5], [0.5]]); // W2 = 0: σ(0) whatever a1
+ * ```
+ */
+export function fusedSigmoidForward(
+  weights: NeuralNetworkWeights,
+  X: Tensor,
+  maxWork: number = FUSED_FORWARD_WORK,
+): Tensor | undefined {
+  const { weights1, bias1, weights2, bias2 } = weights;
+  const dtype = weights1.dtype;
+  if (!fusable([X, weights1, bias1, weights2, bias2], dtype)) return undefined;
+  const [inputs, hidden] = weights1.shape, outputs = weights2.shape[1];
+  const m = X.shape[0];
+  if (X.ndim !== 2 || X.shape[1] !== inputs || m === 0) return undefined;
+  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
+  const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
+  const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
+  const sums = gradientSums(inputs, hidden, outputs);
+  const storage = (t: Tensor) => t.storage as FloatArray;
+  passRows(
+    {
+      x: storage(X),
+      labels: null,
+      w1: storage(weights1),
+      b1: storage(bias1),
+      w2: storage(weights2),
+      b2: storage(bias2),
+      a1,
+      a2,
+      gw1: sums.gw1,
+      gb1: sums.gb1,
+      gw2: sums.gw2,
+      gb2: sums.gb2,
+      row: sums.row,
+      dz1: sums.dz1,
+    },
+    m,
+    inputs,
+    hidden,
+    outputs,
+  );
+  giveBack(a1); // a large grid's hidden layer goes back for the next batch
+  return new Tensor(X.backend.fromArray(a2), [m, outputs], dtype, X.backend);
+}
+
+/** Whether the tensors are CPU float tensors of one dtype, none recording gradients. */
+function fusable(tensors: readonly Tensor[], dtype: string): boolean {
+  if (dtype !== "float64" && dtype !== "float32") return false;
+  for (const t of tensors) {
+    if (t.backend.name !== "cpu" || t.dtype !== dtype) return false;
+    if (t.requiresGrad) return false; // autograd needs the ops' graph
+  }
+  return true;
+}
+
+/** The gradients' sums (in double whatever the dtype) and one row's hidden sums and errors. */
+interface GradientSums {
+  gw1: Float64Array;
+  gb1: Float64Array;
+  gw2: Float64Array;
+  gb2: Float64Array;
+  row: Float64Array;
+  dz1: Float64Array;
+}
+
+/** The last step's sums, kept for the next step of the same sizes (5000 steps, one set). */
+let lastSums: { sizes: string; sums: GradientSums; all: Float64Array } | undefined;
+
+/** Zeroed sums for a network of these sizes (the last step's, when they fit). */
+function gradientSums(inputs: number, hidden: number, outputs: number): GradientSums {
+  const sizes = `${inputs},${hidden},${outputs}`;
+  if (lastSums?.sizes === sizes) {
+    lastSums.all.fill(0);
+    return lastSums.sums;
+  }
+  const lengths = [inputs * hidden, hidden, hidden * outputs, outputs, hidden, hidden];
+  const all = new Float64Array(lengths.reduce((a, b) => a + b));
+  let at = 0;
+  const [gw1, gb1, gw2, gb2, row, dz1] = lengths.map((n) => all.subarray(at, at += n));
+  lastSums = { sizes, sums: { gw1, gb1, gw2, gb2, row, dz1 }, all };
+  return lastSums.sums;
+}
+
+/** The arrays of one pass: operands, outputs and the gradients' sums. */
+interface PassArrays {
+  x: FloatArray;
+  /** The labels; null for the forward pass alone (no loss, no gradients). */
+  labels: FloatArray | null;
+  w1: FloatArray;
+  b1: FloatArray;
+  w2: FloatArray;
+  b2: FloatArray;
+  a1: FloatArray;
+  a2: FloatArray;
+  gw1: Float64Array;
+  gb1: Float64Array;
+  gw2: Float64Array;
+  gb2: Float64Array;
+  row: Float64Array;
+  dz1: Float64Array;
+}
+
+/**
+ * The pass over the rows: writes a1 and a2, adds each row's gradient into the
+ * sums, and returns the sum of the loss's terms (with labels; without, it
+ * stops at a2 and returns 0).
+ */
+function passRows(
+  arrays: PassArrays,
+  m: number,
+  inputs: number,
+  hidden: number,
+  outputs: number,
+): number {
+  const { x, labels, w1, b1, w2, b2, a1, a2, gw1, gb1, gw2, gb2, row, dz1 } = arrays;
+  // One row's hidden sums and errors. Every inner loop runs along the hidden
+  // layer: loops of 2 inputs or 1 output, entered thousands of times a step,
+  // cost more to enter than to run. Each sum still adds its terms in order.
+  let lossSum = 0;
+  for (let i = 0; i < m; i++) {
+    const xi = i * inputs, hi = i * hidden, oi = i * outputs;
+    // a1 = σ(X·W1 + b1)
+    for (let j = 0; j < hidden; j++) row[j] = 0;
+    for (let k = 0; k < inputs; k++) {
+      const xk = x[xi + k], wk = k * hidden;
+      for (let j = 0; j < hidden; j++) row[j] += xk * w1[wk + j];
+    }
+    for (let j = 0; j < hidden; j++) a1[hi + j] = 1 / (1 + Math.exp(-(row[j] + b1[j])));
+    // a2 = σ(a1·W2 + b2) and the loss's terms; dz2 = a2 - y, summed into db2 and dW2
+    // and sent back through W2 into the row's hidden sums.
+    for (let j = 0; j < hidden; j++) row[j] = 0;
+    for (let o = 0; o < outputs; o++) {
+      let z = 0;
+      for (let j = 0; j < hidden; j++) z += a1[hi + j] * w2[j * outputs + o];
+      const p = a2[oi + o] = 1 / (1 + Math.exp(-(z + b2[o])));
+      if (labels === null) continue;
+      const t = labels[oi + o];
+      lossSum += t * Math.log(p) + (-t + 1) * Math.log(-p + 1);
+      const d = p - t;
+      gb2[o] += d;
+      for (let j = 0; j < hidden; j++) {
+        gw2[j * outputs + o] += a1[hi + j] * d;
+        row[j] += d * w2[j * outputs + o];
+      }
+    }
+    if (labels === null) continue;
+    // dz1 = (dz2·W2ᵀ)·a1(1 - a1), summed into db1 and dW1.
+    for (let j = 0; j < hidden; j++) {
+      const a = a1[hi + j];
+      const d = dz1[j] = row[j] * (a * (-a + 1));
+      gb1[j] += d;
+    }
+    for (let k = 0; k < inputs; k++) {
+      const xk = x[xi + k], wk = k * hidden;
+      for (let j = 0; j < hidden; j++) gw1[wk + j] += xk * dz1[j];
+    }
+  }
+
+  return lossSum;
+}

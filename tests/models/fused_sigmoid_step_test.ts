@@ -1,0 +1,180 @@
+/**
+ * The fused step of the book's sigmoid network (lib/models/fused_sigmoid_step.ts) against the
+ * network's own methods run op by op (forward, loss, backward), and the cases it leaves to them.
+ */
+
+import assert from "node:assert/strict";
+import * as nn from "../../mod.ts";
+import {
+  FUSED_FORWARD_WORK,
+  FUSED_STEP_WORK,
+  fusedSigmoidForward,
+  fusedSigmoidStep,
+} from "../../lib/models/fused_sigmoid_step.ts";
+import type { NeuralNetworkWeights } from "../../lib/models/two_layer.ts";
+import { assertClose } from "../assert.ts";
+import { EX2DATA2_TEXT } from "../datasets.ts";
+
+const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
+
+/** The book's data: z-scored x1, x2 and the accepted labels. */
+function microchips(dtype: "float32" | "float64") {
+  const table = nn.parseCsv(EX2DATA2_TEXT, { names: ["x1", "x2", "accepted"] });
+  const { X } = nn.standardize(table.toTensor(["x1", "x2"], { dtype }), { ddof: 1 });
+  return { X, y: table.toTensor(["accepted"], { dtype }) };
+}
+
+/** Weights of unit scale (not the book's 0.01), so that every term of the gradient matters. */
+function weights(sizes: [number, number, number], dtype: "float32" | "float64", seed: number) {
+  const g = new nn.Generator(seed);
+  const [i, h, o] = sizes;
+  const draw = (shape: number[]) => nn.randn(shape, { generator: g, dtype });
+  return {
+    weights1: draw([i, h]),
+    bias1: draw([1, h]),
+    weights2: draw([h, o]),
+    bias2: draw([1, o]),
+  };
+}
+
+/** One step op by op, through the network's methods: the loss, activations and new weights. */
+function opByOp(w: NeuralNetworkWeights, X: nn.Tensor, y: nn.Tensor, lr: number) {
+  const net = nn.NeuralNetwork.fromWeights(w);
+  const a2 = net.forward(X);
+  const loss = net.loss(y, a2).item();
+  const a1 = net.a1!;
+  net.backward(X, y, lr);
+  return { loss, a1, a2, weights: net.weights() };
+}
+
+/** Three steps each way from the same weights, compared at every step. */
+function compareSteps(
+  w: NeuralNetworkWeights,
+  X: nn.Tensor,
+  y: nn.Tensor,
+  lr: number,
+  rtol: number,
+  atol: number,
+) {
+  let [fusedWeights, opWeights] = [w, w];
+  for (let step = 0; step < 3; step++) {
+    const fused = fusedSigmoidStep(fusedWeights, X, y, lr);
+    assert.ok(fused !== undefined, "the fused step should take this case");
+    const ops = opByOp(opWeights, X, y, lr);
+    assertClose([fused.loss.item()], [ops.loss], rtol, atol, `step ${step} loss`);
+    assertClose(fused.a1.dataSync(), ops.a1.dataSync(), rtol, atol, `step ${step} a1`);
+    assertClose(fused.a2.dataSync(), ops.a2.dataSync(), rtol, atol, `step ${step} a2`);
+    for (const key of KEYS) {
+      assert.deepEqual(fused.weights[key].shape, ops.weights[key].shape, key);
+      assert.equal(fused.weights[key].dtype, ops.weights[key].dtype, key);
+      const [got, want] = [fused.weights[key].dataSync(), ops.weights[key].dataSync()];
+      assertClose(got, want, rtol, atol, `step ${step} ${key}`);
+      // The step moved the weight: a fused step that forgot an update would fail here.
+      assert.ok(want.some((v, i) => v !== fusedWeights[key].dataSync()[i]), `${key} moved`);
+    }
+    [fusedWeights, opWeights] = [fused.weights, ops.weights];
+  }
+}
+
+Deno.test("fused step, float64, the microchip data: the methods' numbers to float rounding", () => {
+  const { X, y } = microchips("float64");
+  compareSteps(weights([2, 10, 1], "float64", 1), X, y, 0.5, 1e-12, 1e-15);
+});
+
+Deno.test("fused step, float64, several outputs and soft labels: every index of W2 and y", () => {
+  const g = new nn.Generator(7);
+  const X = nn.randn([13, 3], { generator: g, dtype: "float64" });
+  const y = nn.rand([13, 2], { generator: g, dtype: "float64" }); // labels in (0, 1)
+  compareSteps(weights([3, 4, 2], "float64", 2), X, y, 0.3, 1e-12, 1e-15);
+});
+
+Deno.test("fused step, float32: the methods' numbers to float32 rounding", () => {
+  const { X, y } = microchips("float32");
+  compareSteps(weights([2, 10, 1], "float32", 3), X, y, 0.5, 1e-5, 1e-6);
+});
+
+Deno.test("fused step: the hand-computed 1-1-1 case", () => {
+  const t = (v: number) => nn.tensor([[v]], { dtype: "float64" });
+  // z1 = 2·1 + 0 → a1 = σ(2); z2 = a1·(-1) + 0.5 → a2; y = 0.
+  const step = fusedSigmoidStep(
+    { weights1: t(1), bias1: t(0), weights2: t(-1), bias2: t(0.5) },
+    t(2),
+    t(0),
+    0.1,
+  )!;
+  const a1 = 1 / (1 + Math.exp(-2)), a2 = 1 / (1 + Math.exp(-(-a1 + 0.5)));
+  const dz2 = a2, dz1 = dz2 * -1 * (a1 * (1 - a1));
+  assertClose([step.loss.item()], [-Math.log(1 - a2)], 1e-15);
+  assertClose([step.weights.bias2.item()], [0.5 - 0.1 * dz2], 1e-15);
+  assertClose([step.weights.weights2.item()], [-1 - 0.1 * a1 * dz2], 1e-15);
+  assertClose([step.weights.bias1.item()], [-0.1 * dz1], 1e-15);
+  assertClose([step.weights.weights1.item()], [1 - 0.1 * 2 * dz1], 1e-15);
+});
+
+Deno.test("fused step: the cases it leaves to the ops", () => {
+  const { X, y } = microchips("float64");
+  const w = weights([2, 10, 1], "float64", 4);
+  assert.ok(fusedSigmoidStep(w, X, y, 0.5) !== undefined);
+  // Mixed dtypes (the ops promote), a weight that records gradients, shapes that do not fit.
+  assert.equal(fusedSigmoidStep(w, X.astype("float32"), y, 0.5), undefined);
+  assert.equal(fusedSigmoidStep({ ...w, bias2: w.bias2.astype("float32") }, X, y, 0.5), undefined);
+  assert.equal(fusedSigmoidStep(w, X.astype("int32"), y.astype("int32"), 0.5), undefined);
+  const tracked = w.weights1.detach();
+  tracked.requiresGrad = true;
+  assert.equal(fusedSigmoidStep({ ...w, weights1: tracked }, X, y, 0.5), undefined);
+  assert.equal(fusedSigmoidStep(w, X.reshape([59, 4]), y, 0.5), undefined);
+  assert.equal(fusedSigmoidStep(w, X, y.reshape([59, 2]), 0.5), undefined);
+  // More work than FUSED_STEP_WORK: the ops' products are faster there.
+  const rows = Math.floor(FUSED_STEP_WORK / (2 * 10 + 10 * 1)) + 1;
+  const big = nn.zeros([rows, 2], { dtype: "float64" }),
+    labels = nn.zeros([rows, 1], { dtype: "float64" });
+  assert.equal(fusedSigmoidStep(w, big, labels, 0.5), undefined);
+  assert.ok(fusedSigmoidStep(w, big.slice(0, rows - 1), labels.slice(0, rows - 1), 0.5));
+});
+
+Deno.test("NeuralNetwork.step: fused for the book's own methods, op by op for a subclass's", () => {
+  const { X, y } = microchips("float64");
+  let forwards = 0;
+  class Counted extends nn.NeuralNetwork {
+    override forward(X: nn.Tensor): nn.Tensor {
+      forwards++;
+      return super.forward(X);
+    }
+  }
+  const w = weights([2, 10, 1], "float64", 5);
+  const book = nn.NeuralNetwork.fromWeights(w), counted = Counted.fromWeights(w);
+  const [bookLoss, countedLoss] = [book.step(X, y, 0.5).item(), counted.step(X, y, 0.5).item()];
+  assert.equal(forwards, 1); // the subclass's forward ran: no fused step for it
+  const fused = fusedSigmoidStep(w, X, y, 0.5)!;
+  assert.equal(bookLoss, fused.loss.item()); // the book's class took the fused step, bit for bit
+  assert.deepEqual(book.a1!.dataSync(), fused.a1.dataSync());
+  for (const key of KEYS) assert.deepEqual(book[key].dataSync(), fused.weights[key].dataSync());
+  assertClose([countedLoss], [bookLoss], 1e-12);
+  // The weights before the step are left as they were (the old tensors stay usable).
+  assert.deepEqual(w.weights1.dataSync(), weights([2, 10, 1], "float64", 5).weights1.dataSync());
+});
+
+Deno.test("fused forward: predictProba's numbers, and the ops past the limit", () => {
+  const g = new nn.Generator(11);
+  const w = weights([3, 5, 2], "float64", 6);
+  const byOps = (X: nn.Tensor) =>
+    X.matmul(w.weights1).add(w.bias1).sigmoid().matmul(w.weights2).add(w.bias2).sigmoid();
+  const X = nn.randn([1000, 3], { generator: g, dtype: "float64" });
+  const fused = fusedSigmoidForward(w, X);
+  assert.ok(fused !== undefined && fused.dtype === "float64");
+  assert.deepEqual(fused.shape, [1000, 2]);
+  assertClose(fused.dataSync(), byOps(X).dataSync(), 1e-13, 1e-16, "a2");
+  const net = nn.NeuralNetwork.fromWeights(w);
+  assert.deepEqual(net.predictProba(X).dataSync(), fused.dataSync()); // predictProba takes it
+  // Past FUSED_FORWARD_WORK the ops run it, with the same numbers.
+  const big = nn.randn([Math.ceil(FUSED_FORWARD_WORK / (3 * 5 + 5 * 2)) + 1, 3], { generator: g });
+  assert.equal(fusedSigmoidForward(w, big.astype("float64")), undefined);
+  assertClose(
+    net.predictProba(big.astype("float64")).dataSync(),
+    byOps(big.astype("float64")).dataSync(),
+    1e-13,
+    1e-16,
+  );
+  assert.equal(fusedSigmoidForward(w, X.astype("float32")), undefined); // mixed dtypes
+  assert.equal(fusedSigmoidForward(w, X.reshape([1500, 2])), undefined); // wrong width
+});
