@@ -3,7 +3,8 @@
  * paying: a step each way (fused, and the network's methods op by op) and a forward pass each way
  * (fused, and `predictProba`'s ops) on growing batches, in one process, best of several rounds
  * after a warm-up. Prints µs per call and the ratio; the limits `FUSED_STEP_WORK` and
- * `FUSED_FORWARD_WORK` sit about where the ratios reach 1.
+ * `FUSED_FORWARD_WORK` sit about where the ratios reach 1. Then Part4-2's 5000 steps from a cold
+ * start, each in a fresh process, with the WebAssembly kernel and with the TypeScript loop.
  *
  *   deno run -A bench/fused_sigmoid_step.ts [rounds]
  */
@@ -17,8 +18,45 @@ import {
 } from "../lib/models/fused_sigmoid_step.ts";
 import type { NeuralNetworkWeights } from "../lib/models/two_layer.ts";
 import { describeBackend } from "../lib/tensor/select_backend.ts";
+import { setWasmEnabled } from "../lib/tensor/cpu/wasm/runtime.ts";
 
 const rounds = Number(Deno.args[0] ?? 5);
+
+// `cold wasm|loop`: 5000 Part4-2 steps from a fresh process, printed as milliseconds in all.
+if (Deno.args[0] === "cold") {
+  setWasmEnabled(Deno.args[1] === "wasm");
+  const X = nn.tensor(coldInputs(), { shape: [118, 2], dtype: "float64" });
+  const y = nn.tensor(coldInputs().subarray(0, 118).map((v) => v > 0 ? 1 : 0), {
+    shape: [118, 1],
+    dtype: "float64",
+  });
+  nn.manualSeed(0);
+  let w = new nn.NeuralNetwork(2, 10, 1).weights();
+  const start = performance.now();
+  for (let e = 0; e < 5000; e++) w = fusedSigmoidStep(w, X, y, 0.5)!.weights;
+  console.log((performance.now() - start).toFixed(1));
+  Deno.exit(0);
+}
+
+/** 236 inputs in (-2, 2), the same in every process. */
+function coldInputs(): Float64Array {
+  return Float64Array.from({ length: 236 }, (_, i) => 2 * Math.sin(i * 1.7));
+}
+
+/** The cold runs: `times` processes each way, alternating; milliseconds for 5000 steps. */
+async function coldRuns(times: number): Promise<Record<"wasm" | "loop", number[]>> {
+  const runs = { wasm: [] as number[], loop: [] as number[] };
+  for (let r = 0; r < times; r++) {
+    for (const way of ["wasm", "loop"] as const) {
+      const { stdout } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", new URL(import.meta.url).pathname, "cold", way],
+        stdout: "piped",
+      }).output();
+      runs[way].push(Number(new TextDecoder().decode(stdout)));
+    }
+  }
+  return runs;
+}
 
 /** The network's own methods, op by op: its forward is a subclass's, so no fused step. */
 class OpByOp extends nn.NeuralNetwork {
@@ -83,3 +121,11 @@ for (const [inputs, hidden] of [[2, 10], [2, 64], [16, 32]]) {
   }
 }
 console.log("(* past the limit: the ops run it)");
+
+// From a cold start the loop's first calls are interpreted; the WebAssembly kernel's are not.
+const cold = await coldRuns(rounds);
+const range = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
+console.log(
+  `5000 Part4-2 steps from a fresh process, ms (${rounds} each, alternating): ` +
+    `WebAssembly kernel ${range(cold.wasm)}, TypeScript loop ${range(cold.loop)}`,
+);

@@ -17,6 +17,13 @@
  * A float32 network computes in double and rounds what it stores (weights,
  * activations, the loss), where the ops round after each op.
  *
+ * The pass over the rows runs as a WebAssembly kernel for float64 where the
+ * kernels run (`fused_sigmoid_wasm.ts`), else as the TypeScript loop here;
+ * both give the same bits. The kernel is there for the first epochs: V8
+ * interprets the loop's first calls (5 ms each) and optimises it only after
+ * some hundreds: Part4-2's 5000 fused steps from a cold start take 150–180 ms
+ * with the kernel, 200–300 with the loop (`bench/fused_sigmoid_step.ts`).
+ *
  * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
  * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.
  *
@@ -26,6 +33,7 @@
 import type { FloatArray } from "../tensor/dtype.ts";
 import { giveBack, takeArray } from "../tensor/cpu/reuse.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { wasmSigmoidPass } from "./fused_sigmoid_wasm.ts";
 import type { NeuralNetworkWeights } from "./two_layer.ts";
 
 /**
@@ -104,7 +112,7 @@ export function fusedSigmoidStep(
   const sums = gradientSums(inputs, hidden, outputs);
   const storage = (t: Tensor) => t.storage as FloatArray;
   const [w1, b1, w2, b2] = [weights1, bias1, weights2, bias2].map(storage);
-  const lossSum = passRows(
+  const lossSum = runPass(
     {
       x: storage(X),
       labels: storage(y),
@@ -184,7 +192,7 @@ export function fusedSigmoidForward(
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
   const storage = (t: Tensor) => t.storage as FloatArray;
-  passRows(
+  runPass(
     {
       x: storage(X),
       labels: null,
@@ -248,8 +256,24 @@ function gradientSums(inputs: number, hidden: number, outputs: number): Gradient
   return lastSums.sums;
 }
 
+/**
+ * The pass with the WebAssembly kernel where it runs (float64: compiled before
+ * its first call, where the TypeScript loop's first calls are interpreted),
+ * else with the TypeScript loop; both give the same bits.
+ */
+function runPass(
+  arrays: PassArrays,
+  m: number,
+  inputs: number,
+  hidden: number,
+  outputs: number,
+): number {
+  return wasmSigmoidPass(arrays, m, inputs, hidden, outputs) ??
+    passRows(arrays, m, inputs, hidden, outputs);
+}
+
 /** The arrays of one pass: operands, outputs and the gradients' sums. */
-interface PassArrays {
+export interface PassArrays {
   x: FloatArray;
   /** The labels; null for the forward pass alone (no loss, no gradients). */
   labels: FloatArray | null;

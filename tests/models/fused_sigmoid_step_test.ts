@@ -13,6 +13,7 @@ import {
 } from "../../lib/models/fused_sigmoid_step.ts";
 import type { NeuralNetworkWeights } from "../../lib/models/two_layer.ts";
 import { assertClose } from "../assert.ts";
+import { setWasmEnabled, wasmRuntime } from "../../lib/tensor/cpu/wasm/runtime.ts";
 import { EX2DATA2_TEXT } from "../datasets.ts";
 
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
@@ -177,4 +178,39 @@ Deno.test("fused forward: predictProba's numbers, and the ops past the limit", (
   );
   assert.equal(fusedSigmoidForward(w, X.astype("float32")), undefined); // mixed dtypes
   assert.equal(fusedSigmoidForward(w, X.reshape([1500, 2])), undefined); // wrong width
+});
+
+Deno.test("fused passes: the WebAssembly kernel and the TypeScript loop give the same bits", () => {
+  const g = new nn.Generator(12);
+  const cases = [
+    { ...microchips("float64"), w: weights([2, 10, 1], "float64", 8) },
+    {
+      X: nn.randn([13, 3], { generator: g, dtype: "float64" }),
+      y: nn.rand([13, 2], { generator: g, dtype: "float64" }),
+      w: weights([3, 4, 2], "float64", 9),
+    },
+  ];
+  const run = (wasm: boolean) => {
+    setWasmEnabled(wasm);
+    try {
+      return cases.map(({ X, y, w }) => {
+        let [weights, losses] = [w, [] as number[]];
+        for (let i = 0; i < 3; i++) {
+          const step = fusedSigmoidStep(weights, X, y, 0.5)!;
+          losses.push(step.loss.item(), ...step.a1.dataSync(), ...step.a2.dataSync());
+          weights = step.weights;
+        }
+        const values = KEYS.flatMap((key) => [...weights[key].dataSync()]);
+        return [...losses, ...values, ...fusedSigmoidForward(weights, X)!.dataSync()];
+      });
+    } finally {
+      setWasmEnabled(true);
+    }
+  };
+  const [kernel, loop] = [run(true), run(false)];
+  assert.ok(wasmRuntime() !== null, "the kernels run here");
+  for (let c = 0; c < cases.length; c++) {
+    assert.equal(kernel[c].length, loop[c].length);
+    kernel[c].forEach((v, i) => assert.ok(Object.is(v, loop[c][i]), `case ${c} value ${i}`));
+  }
 });

@@ -7,6 +7,7 @@ import { assert, assertEquals } from "../assert.ts";
 import { kernelsSource } from "../../lib/tensor/cpu/wasm/build.ts";
 import { buildKernels } from "../../lib/tensor/cpu/wasm/kernels.ts";
 import { kernelBytes } from "../../lib/tensor/cpu/wasm/runtime.ts";
+import { kernelImports } from "../../lib/tensor/cpu/wasm/jobs.ts";
 import {
   f64,
   forLoop,
@@ -50,9 +51,10 @@ Deno.test("kernelBytes decodes the same bytes without Uint8Array.fromBase64 (old
 
 Deno.test("the plain-SIMD build (for engines without relaxed SIMD) multiplies correctly too", () => {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes(false)), {
-    env: { memory },
-  }).exports as Record<string, (...args: number[]) => void>;
+  const kernels = new WebAssembly.Instance(
+    new WebAssembly.Module(kernelBytes(false)),
+    kernelImports(memory),
+  ).exports as Record<string, (...args: number[]) => void>;
   const buffer = memory.buffer as unknown as ArrayBuffer;
   const [m, n, k] = [13, 11, 300];
   for (const [dtype, Type] of [["f32", Float32Array], ["f64", Float64Array]] as const) {

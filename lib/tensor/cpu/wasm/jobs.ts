@@ -16,6 +16,26 @@
 
 import { GEMM, type KernelDType } from "./kernels.ts";
 
+/**
+ * What the kernels' module imports: the shared memory they run on, and the
+ * host's `Math.exp` and `Math.log` (the sigmoid network's pass calls them, so
+ * that its values are JavaScript's, bit for bit).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kernelImports } from "./jobs.ts";
+ * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ * assert.equal(kernelImports(memory).math.exp, Math.exp);
+ * ```
+ */
+export function kernelImports(memory: WebAssembly.Memory): {
+  env: { memory: WebAssembly.Memory };
+  math: { exp: (x: number) => number; log: (x: number) => number };
+} {
+  return { env: { memory }, math: { exp: Math.exp, log: Math.log } };
+}
+
 /** The exports of the kernels' module that jobs call. */
 export interface KernelExports {
   /** Packs all of op(b) into panels (see `kernels.ts`). */
@@ -162,12 +182,20 @@ function runChunk(
  * @example One thread does a whole job (with Workers, each would claim chunks)
  * ```ts
  * import assert from "node:assert/strict";
- * import { CTL_BYTES, type GemmJob, type KernelExports, publish, work } from "./jobs.ts";
+ * import {
+ *   CTL_BYTES,
+ *   type GemmJob,
+ *   kernelImports,
+ *   type KernelExports,
+ *   publish,
+ *   work,
+ * } from "./jobs.ts";
  * import { buildKernels } from "./kernels.ts";
  * const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
- * const kernels = new WebAssembly.Instance(new WebAssembly.Module(buildKernels()), {
- *   env: { memory },
- * }).exports as unknown as KernelExports;
+ * const kernels = new WebAssembly.Instance(
+ *   new WebAssembly.Module(buildKernels()),
+ *   kernelImports(memory),
+ * ).exports as unknown as KernelExports;
  * const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);
  * const f32 = new Float32Array(memory.buffer as unknown as ArrayBuffer);
  * // a: 12 rows of [1, 2] at byte 8192; b = [[10], [100]] at 8448, packed at 8704; c at 12288.
@@ -208,12 +236,20 @@ export function publish(ctl: Int32Array, job: GemmJob, total: number): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CTL_BYTES, type GemmJob, type KernelExports, publish, work } from "./jobs.ts";
+ * import {
+ *   CTL_BYTES,
+ *   type GemmJob,
+ *   kernelImports,
+ *   type KernelExports,
+ *   publish,
+ *   work,
+ * } from "./jobs.ts";
  * import { buildKernels } from "./kernels.ts";
  * const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
- * const kernels = new WebAssembly.Instance(new WebAssembly.Module(buildKernels()), {
- *   env: { memory },
- * }).exports as unknown as KernelExports;
+ * const kernels = new WebAssembly.Instance(
+ *   new WebAssembly.Module(buildKernels()),
+ *   kernelImports(memory),
+ * ).exports as unknown as KernelExports;
  * const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);
  * const f32 = new Float32Array(memory.buffer as unknown as ArrayBuffer);
  * // a: 12 rows of [1, 2] at byte 8192; b = [[10], [100]] at 8448, packed at 8704; c at 12288.
@@ -258,12 +294,13 @@ export function work(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CTL_BYTES, type GemmJob, type KernelExports, runAlone } from "./jobs.ts";
+ * import { CTL_BYTES, type GemmJob, kernelImports, type KernelExports, runAlone } from "./jobs.ts";
  * import { buildKernels } from "./kernels.ts";
  * const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536, shared: true });
- * const kernels = new WebAssembly.Instance(new WebAssembly.Module(buildKernels()), {
- *   env: { memory },
- * }).exports as unknown as KernelExports;
+ * const kernels = new WebAssembly.Instance(
+ *   new WebAssembly.Module(buildKernels()),
+ *   kernelImports(memory),
+ * ).exports as unknown as KernelExports;
  * const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);
  * const f32 = new Float32Array(memory.buffer as unknown as ArrayBuffer);
  * // a: 12 rows of [1, 2] at byte 8192; b = [[10], [100]] at 8448, packed at 8704; c at 12288.

@@ -62,6 +62,7 @@ import {
 } from "./assembler.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
 import { adamKernels } from "./kernels_adam.ts";
+import { sigmoidKernels } from "./kernels_sigmoid.ts";
 
 /** The float types the kernels come in. */
 export type KernelDType = "f32" | "f64";
@@ -537,16 +538,20 @@ export interface KernelOptions {
 
 /**
  * The kernels' module: for each float type, `pack_b_*` and `gemm_*`, and the
- * element-wise `binary_*` and `unary_*` of `kernels_elementwise.ts`.
+ * element-wise `binary_*` and `unary_*` of `kernels_elementwise.ts`, Adam's step
+ * (`kernels_adam.ts`) and the sigmoid network's pass (`kernels_sigmoid.ts`, which
+ * imports `Math.exp` and `Math.log`: instantiate with `kernelImports`).
  *
  * @example A 2×2 product: pack b, then multiply (addresses are bytes)
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildKernels } from "./kernels.ts";
+ * import { kernelImports } from "./jobs.ts";
  * const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
- * const { exports } = new WebAssembly.Instance(new WebAssembly.Module(buildKernels()), {
- *   env: { memory },
- * });
+ * const { exports } = new WebAssembly.Instance(
+ *   new WebAssembly.Module(buildKernels()),
+ *   kernelImports(memory),
+ * );
  * const kernels = exports as Record<string, (...args: number[]) => void>;
  * const f64 = new Float64Array(memory.buffer as unknown as ArrayBuffer);
  * f64.set([1, 2, 3, 4], 0); // a = [[1, 2], [3, 4]] at byte 0
@@ -558,12 +563,18 @@ export interface KernelOptions {
  */
 export function buildKernels(options: KernelOptions = {}): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder({ initial: 1, maximum: MAX_PAGES });
+  // The host's functions first: imports come before every defined function.
+  const math = {
+    exp: m.importFunction("math", "exp", ["f64"], ["f64"]),
+    log: m.importFunction("math", "log", ["f64"], ["f64"]),
+  };
   for (const dtype of ["f32", "f64"] as const) {
     packB(m, dtype);
     gemm(m, dtype, options.relaxed ?? true);
   }
   elementwiseKernels(m);
   adamKernels(m);
+  sigmoidKernels(m, math);
   return m.bytes();
 }
 

@@ -18,7 +18,7 @@
  */
 
 import { envVar } from "../../../host.ts";
-import { CTL_BYTES, type KernelExports, MAX_WORKERS } from "./jobs.ts";
+import { CTL_BYTES, type KernelExports, kernelImports, MAX_WORKERS } from "./jobs.ts";
 import { gemmScratchBytes, type KernelDType, MAX_PAGES } from "./kernels.ts";
 import type { FloatArray } from "../../dtype.ts";
 import { KERNELS_WASM, KERNELS_WASM_SIMD } from "./kernels_wasm.ts";
@@ -191,7 +191,7 @@ function start(): Runtime | null {
     try {
       const memory = new WebAssembly.Memory({ initial, maximum, shared: true });
       const module = new WebAssembly.Module(bytes);
-      const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+      const { exports } = new WebAssembly.Instance(module, kernelImports(memory));
       const kernels = exports as unknown as KernelExports;
       const functions = exports as unknown as Record<string, (...args: number[]) => void>;
       const ctl = new Int32Array(memory.buffer, 0, CTL_BYTES / 4);

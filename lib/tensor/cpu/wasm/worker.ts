@@ -7,7 +7,7 @@
  * @module
  */
 
-import { CTL, type KernelExports, SLOT, work, type WorkerInit } from "./jobs.ts";
+import { CTL, type KernelExports, kernelImports, SLOT, work, type WorkerInit } from "./jobs.ts";
 
 /** The Worker's global scope, as much of it as this file uses (typed for any lib). */
 const scope = globalThis as unknown as {
@@ -17,7 +17,7 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (event) => {
   const { module, memory, slot, scratch, idleMs } = event.data;
-  const kernels = new WebAssembly.Instance(module, { env: { memory } })
+  const kernels = new WebAssembly.Instance(module, kernelImports(memory))
     .exports as unknown as KernelExports;
   const ctl = new Int32Array(memory.buffer, 0, CTL.SLOTS + slot + 1);
   Atomics.store(ctl, CTL.SLOTS + slot, SLOT.RUNNING);
