@@ -70,13 +70,16 @@ export function contourLines(
     links[links[2 * a] < 0 ? 2 * a : 2 * a + 1] = b;
     links[links[2 * b] < 0 ? 2 * b : 2 * b + 1] = a;
   };
-  const inside = (r: number, c: number) => values[r * cols + c] >= level;
   for (let r = 0; r + 1 < rows; r++) {
+    // Each cell's right corners are the next cell's left ones.
+    let tr = values[r * cols] >= level, br = values[(r + 1) * cols] >= level;
     for (let c = 0; c + 1 < cols; c++) {
-      const tl = inside(r, c);
-      const tr = inside(r, c + 1);
-      const br = inside(r + 1, c + 1);
-      const bl = inside(r + 1, c);
+      const tl = tr, bl = br;
+      tr = values[r * cols + c + 1] >= level;
+      br = values[(r + 1) * cols + c + 1] >= level;
+      // Most cells lie wholly on one side (a plot's grid is 40,000 cells, its boundary
+      // crosses a few hundred): nothing to link, and no array made for them.
+      if (tl === tr && tr === br && br === bl) continue;
       const top = h(r, c);
       const right = v(r, c + 1);
       const bottom = h(r + 1, c);
