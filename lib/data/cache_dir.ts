@@ -5,7 +5,7 @@
  * @module
  */
 
-import { posix, win32 } from "node:path";
+import { posix, win32 } from "./paths.ts";
 import { envVar, hostOs } from "../host.ts";
 
 /** The folder name under the user's cache directory. */

@@ -8,8 +8,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, fileURLToPath, join } from "./paths.ts";
 import manifest from "../../data/datasets.json" with { type: "json" };
 import { DataFormatError, DownloadError } from "../errors.ts";
 import { readCsv } from "./csv.ts";

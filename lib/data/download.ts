@@ -10,7 +10,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "./paths.ts";
 import { DownloadError } from "../errors.ts";
 import { cacheDir } from "./cache_dir.ts";
 import { checkChecksum, type Checksum, fileChecksumMismatch, sha256Hex } from "./checksum.ts";

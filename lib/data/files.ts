@@ -5,7 +5,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "./paths.ts";
 
 /** Whether `path` is an existing regular file (a folder or nothing: `false`). */
 export async function isFile(path: string): Promise<boolean> {

@@ -5,8 +5,7 @@
  * @module
  */
 
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, fileURLToPath } from "./paths.ts";
 
 /** A place a file can come from. */
 export type Source =

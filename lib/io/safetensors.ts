@@ -16,7 +16,7 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
+import { fileURLToPath } from "../data/paths.ts";
 import { DataFormatError } from "../errors.ts";
 import { writeFileAtomic } from "../host.ts";
 import { repeatedKey, whereJsonFails } from "./json_error.ts";
