@@ -19,10 +19,12 @@
  *
  * The pass over the rows runs as a WebAssembly kernel for float64 where the
  * kernels run (`fused_sigmoid_wasm.ts`), else as the TypeScript loop here;
- * both give the same bits. The kernel is there for the first epochs: V8
- * interprets the loop's first calls (5 ms each) and optimises it only after
- * some hundreds: Part4-2's 5000 fused steps from a cold start take 150–180 ms
- * with the kernel, 200–300 with the loop (`bench/fused_sigmoid_step.ts`).
+ * both give the same bits and, once compiled, the same speed. The kernel is
+ * there for the script's cold start: `deno run -A scripts/part4_2.ts` took
+ * 428–449 ms with it and 460–478 with the loop alone (six runs each,
+ * alternating, the kernel switched off in a scratch copy), though 5000 bare
+ * steps in a fresh process take the same time either way
+ * (`bench/fused_sigmoid_step.ts`: 176–189 ms and 171–185).
  *
  * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
  * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.
@@ -45,9 +47,11 @@ import type { NeuralNetworkWeights } from "./two_layer.ts";
 export const FUSED_STEP_WORK = 1 << 14;
 
 /**
- * The same for the forward pass alone, which has no backward products: a
- * decision boundary's 4,096-point batches of the 2-10-1 network (work 122,880)
- * run fused (same bench).
+ * The same for the forward pass alone, set for a decision boundary's
+ * 4,096-point batches of the 2-10-1 network (work 122,880). Warm, the ops'
+ * forward pass is about as fast or faster (the bench: 0.8–1.0 of the fused
+ * pass's time); cold, as a script's one plot runs it, the fused pass saved
+ * Part4-2's script 26–180 ms (four runs each way, alternating).
  */
 export const FUSED_FORWARD_WORK = 1 << 18;
 

@@ -5,11 +5,10 @@
  * batch at a time, in float64. `lib/models/fused_sigmoid_step.ts` owns it and
  * has the same loop in TypeScript, which this one matches bit for bit.
  *
- * Why here as well as there: Part4-2 runs the pass 5,000 times, and the
- * TypeScript loop's first calls run in V8's interpreter (about 5 ms each)
- * until the optimising compilers take it; WebAssembly's baseline compiler
- * makes this function in its first call, and the next calls take 0.1–0.6 ms
- * until the optimising tier takes over. Once both are optimised they run at
+ * Why here as well as there: the TypeScript loop's first calls run in V8's
+ * interpreter (about 5 ms each for Part4-2's 118 rows) until the optimising
+ * compilers take it, and the Part4-2 script ran 20–30 ms faster with this
+ * kernel (see `fused_sigmoid_step.ts`). Once both are optimised they run at
  * about the same speed (25 µs for Part4-2's 118 rows), most of it the 1,534
  * exponentials and logarithms, which are the host's `Math.exp` and
  * `Math.log`, imported (`math.exp`, `math.log`), so that
