@@ -41,8 +41,9 @@ import type { NeuralNetworkWeights } from "./two_layer.ts";
 /**
  * The most multiply-adds of a forward pass (`m·(in·hidden + hidden·out)`) that
  * the fused step takes: past it the ops' products (BLAS, WebAssembly) are the
- * faster (`deno run -A bench/fused_sigmoid_step.ts`: 2-10-1 at 512 rows, work
- * 15,360, fused 1.1–1.5× faster; 16-32-1 at 118 rows, 64,192, the ops 1.3×).
+ * faster (`deno run -A bench/fused_sigmoid_step.ts`, runs of a day: 2-10-1 at
+ * 512 rows, work 15,360, fused 1.1–1.2× faster; 16-32-1 at 118 rows, 64,192,
+ * the ops 1.3–1.7×).
  */
 export const FUSED_STEP_WORK = 1 << 14;
 
@@ -114,30 +115,9 @@ export function fusedSigmoidStep(
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
-  const storage = (t: Tensor) => t.storage as FloatArray;
-  const [w1, b1, w2, b2] = [weights1, bias1, weights2, bias2].map(storage);
-  const lossSum = runPass(
-    {
-      x: storage(X),
-      labels: storage(y),
-      w1,
-      b1,
-      w2,
-      b2,
-      a1,
-      a2,
-      gw1: sums.gw1,
-      gb1: sums.gb1,
-      gw2: sums.gw2,
-      gb2: sums.gb2,
-      row: sums.row,
-      dz1: sums.dz1,
-    },
-    m,
-    inputs,
-    hidden,
-    outputs,
-  );
+  const arrays = passArrays(X, y, weights, a1, a2, sums);
+  const lossSum = runPass(arrays, m, inputs, hidden, outputs);
+  const { w1, b1, w2, b2 } = arrays;
 
   // w - (Σ/m)·lr, as `descend` computes it from the gradients' `.mul(1 / m)`.
   const perSample = 1 / m;
@@ -195,31 +175,41 @@ export function fusedSigmoidForward(
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
-  const storage = (t: Tensor) => t.storage as FloatArray;
-  runPass(
-    {
-      x: storage(X),
-      labels: null,
-      w1: storage(weights1),
-      b1: storage(bias1),
-      w2: storage(weights2),
-      b2: storage(bias2),
-      a1,
-      a2,
-      gw1: sums.gw1,
-      gb1: sums.gb1,
-      gw2: sums.gw2,
-      gb2: sums.gb2,
-      row: sums.row,
-      dz1: sums.dz1,
-    },
-    m,
-    inputs,
-    hidden,
-    outputs,
-  );
+  runPass(passArrays(X, null, weights, a1, a2, sums), m, inputs, hidden, outputs);
   giveBack(a1); // a large grid's hidden layer goes back for the next batch
   return new Tensor(X.backend.fromArray(a2), [m, outputs], dtype, X.backend);
+}
+
+/**
+ * The arrays of a pass: the tensors' storage, the activations' arrays and the
+ * sums. (Every field written out: an object spread from `sums` made the
+ * pass's reads of it slower, 45 µs a Part4-2 step against 31.)
+ */
+function passArrays(
+  X: Tensor,
+  y: Tensor | null,
+  weights: NeuralNetworkWeights,
+  a1: FloatArray,
+  a2: FloatArray,
+  sums: GradientSums,
+): PassArrays {
+  const storage = (t: Tensor) => t.storage as FloatArray;
+  return {
+    x: storage(X),
+    labels: y === null ? null : storage(y),
+    w1: storage(weights.weights1),
+    b1: storage(weights.bias1),
+    w2: storage(weights.weights2),
+    b2: storage(weights.bias2),
+    a1,
+    a2,
+    gw1: sums.gw1,
+    gb1: sums.gb1,
+    gw2: sums.gw2,
+    gb2: sums.gb2,
+    row: sums.row,
+    dz1: sums.dz1,
+  };
 }
 
 /** Whether the tensors are CPU float tensors of one dtype, none recording gradients. */
