@@ -10,7 +10,14 @@
  */
 
 import type { PassArrays } from "./fused_sigmoid_step.ts";
-import { align, freeStart, reserve, view, wasmRuntime } from "../tensor/cpu/wasm/runtime.ts";
+import {
+  align,
+  freeStart,
+  reserve,
+  type Runtime,
+  view,
+  wasmRuntime,
+} from "../tensor/cpu/wasm/runtime.ts";
 
 /**
  * The pass over the rows, as `passRows` in `fused_sigmoid_step.ts` does it:
@@ -43,54 +50,138 @@ export function wasmSigmoidPass(
   outputs: number,
 ): number | null {
   const { x, labels, w1, b1, w2, b2, a1, a2, gw1, gb1, gw2, gb2 } = arrays;
-  for (const array of [x, labels ?? x, w1, b1, w2, b2, a1, a2]) {
-    if (!(array instanceof Float64Array)) return null;
-  }
+  if (
+    !(x instanceof Float64Array && w1 instanceof Float64Array && b1 instanceof Float64Array &&
+      w2 instanceof Float64Array && b2 instanceof Float64Array && a1 instanceof Float64Array &&
+      a2 instanceof Float64Array && (labels === null || labels instanceof Float64Array))
+  ) return null;
   const rt = wasmRuntime();
   if (rt === null) return null;
-  // Every array at its own place, one after another: [what, elements].
-  const layout: [Float64Array | null, number][] = [
-    [x as Float64Array, m * inputs],
-    [labels as Float64Array | null, labels === null ? 0 : m * outputs],
-    [w1 as Float64Array, inputs * hidden],
-    [b1 as Float64Array, hidden],
-    [w2 as Float64Array, hidden * outputs],
-    [b2 as Float64Array, outputs],
-    [null, m * hidden], // a1
-    [null, m * outputs], // a2
-    [null, inputs * hidden], // the gradients' sums, zeroed
-    [null, hidden],
-    [null, hidden * outputs],
-    [null, outputs],
-    [null, hidden], // row
-    [null, hidden], // dz1
-  ];
-  const base = freeStart(rt);
-  const starts: number[] = [];
-  let elements = 0;
-  for (const [, length] of layout) {
-    starts.push(elements);
-    elements += length;
-  }
-  if (!reserve(rt, base - rt.heap + align(elements * 8))) return null;
-  const heap = view(rt, "f64", base, elements) as Float64Array;
-  for (let i = 0; i < 6; i++) {
-    const source = layout[i][0];
-    if (source !== null) heap.set(source, starts[i]);
-  }
-  heap.fill(0, starts[8], starts[12]);
-  const address = (i: number) => (i === 1 && labels === null ? 0 : base + starts[i] * 8);
-  const pass = rt.functions.sigmoid_pass_f64 as unknown as (...args: number[]) => number;
-  const lossSum = pass(m, inputs, hidden, outputs, ...layout.map((_, i) => address(i)));
-  const back = (target: Float64Array | Float32Array, i: number) =>
-    target.set(heap.subarray(starts[i], starts[i] + layout[i][1]));
-  back(a1, 6);
-  back(a2, 7);
+  const plan = passPlan(rt, m, inputs, hidden, outputs, labels !== null);
+  if (plan === null) return null;
+  const { at, views } = plan;
+  views.x.set(x);
+  if (labels !== null) views.labels.set(labels);
+  views.w1.set(w1);
+  views.b1.set(b1);
+  views.w2.set(w2);
+  views.b2.set(b2);
+  views.sums.fill(0);
+  const lossSum = sigmoidPass(rt)(
+    m,
+    inputs,
+    hidden,
+    outputs,
+    at.x,
+    labels === null ? 0 : at.labels,
+    at.w1,
+    at.b1,
+    at.w2,
+    at.b2,
+    at.a1,
+    at.a2,
+    at.gw1,
+    at.gb1,
+    at.gw2,
+    at.gb2,
+    at.row,
+    at.dz1,
+  );
+  a1.set(views.a1);
+  a2.set(views.a2);
   if (labels !== null) {
-    back(gw1, 8);
-    back(gb1, 9);
-    back(gw2, 10);
-    back(gb2, 11);
+    gw1.set(views.gw1);
+    gb1.set(views.gb1);
+    gw2.set(views.gw2);
+    gb2.set(views.gb2);
   }
   return lossSum; // row and dz1 are the kernel's scratch: not copied back
+}
+
+/** The kernel's export. */
+function sigmoidPass(rt: Runtime): (...args: number[]) => number {
+  return rt.functions.sigmoid_pass_f64 as unknown as (...args: number[]) => number;
+}
+
+/** The arrays of a pass in the kernels' memory, one after another. */
+const PARTS = [
+  "x",
+  "labels",
+  "w1",
+  "b1",
+  "w2",
+  "b2",
+  "a1",
+  "a2",
+  "gw1",
+  "gb1",
+  "gw2",
+  "gb2",
+  "row",
+  "dz1",
+] as const;
+type Part = typeof PARTS[number];
+
+/** Where each array of a pass lies (byte addresses), and views on them. */
+interface PassPlan {
+  /** Sizes, labels or not, base address and memory buffer: what the plan was made for. */
+  key: string;
+  buffer: ArrayBufferLike;
+  at: Record<Part, number>;
+  views: Record<Part | "sums", Float64Array>;
+}
+
+/** The last pass's plan: Part4-2 makes 5000 passes of one shape, with one plan. */
+let lastPlan: PassPlan | null = null;
+
+/**
+ * The plan for a pass of these sizes at the start of the free heap: the last
+ * one when nothing moved, else a new one (the memory grown when it must be);
+ * null when the memory cannot hold it.
+ */
+function passPlan(
+  rt: Runtime,
+  m: number,
+  inputs: number,
+  hidden: number,
+  outputs: number,
+  withLabels: boolean,
+): PassPlan | null {
+  const base = freeStart(rt);
+  const key = `${m},${inputs},${hidden},${outputs},${withLabels},${base}`;
+  if (lastPlan?.key === key && lastPlan.buffer === rt.memory.buffer) return lastPlan;
+  const lengths: Record<Part, number> = {
+    x: m * inputs,
+    labels: withLabels ? m * outputs : 0,
+    w1: inputs * hidden,
+    b1: hidden,
+    w2: hidden * outputs,
+    b2: outputs,
+    a1: m * hidden,
+    a2: m * outputs,
+    gw1: inputs * hidden, // the gradients' sums, gw1 to gb2, zeroed before each pass
+    gb1: hidden,
+    gw2: hidden * outputs,
+    gb2: outputs,
+    row: hidden,
+    dz1: hidden,
+  };
+  const elements = PARTS.reduce((sum, part) => sum + lengths[part], 0);
+  if (!reserve(rt, base - rt.heap + align(elements * 8))) return null;
+  const all = view(rt, "f64", base, elements) as Float64Array;
+  const at = {} as Record<Part, number>;
+  const views = {} as Record<Part | "sums", Float64Array>;
+  let start = 0;
+  for (const part of PARTS) {
+    at[part] = base + start * 8;
+    views[part] = all.subarray(start, start + lengths[part]);
+    start += lengths[part];
+  }
+  const sumsStart = (at.gw1 - base) / 8;
+  views.sums = all.subarray(
+    sumsStart,
+    sumsStart + inputs * hidden + hidden + hidden * outputs + outputs,
+  );
+  lastPlan = { key, buffer: rt.memory.buffer, at, views };
+  return lastPlan;
 }
