@@ -17,8 +17,7 @@ import { productKernel } from "./cpu/blas.ts";
 import type { Backend } from "./backend.ts";
 import { CpuBackend } from "./cpu/backend.ts";
 import { Tensor } from "./tensor.ts";
-import { WebGpuBackend } from "./webgpu/backend.ts";
-import { describeAdapter, isSoftwareAdapter, probeAdapter } from "./webgpu/device.ts";
+import type { WebGpuBackend } from "./webgpu/backend.ts";
 
 /**
  * The names `setBackend` accepts.
@@ -51,11 +50,22 @@ function explain(message: string): void {
   if (debugFlags().has("backend")) console.error(`nn: ${message}`);
 }
 
+/**
+ * The WebGPU modules, loaded when a GPU is asked for: a script on the CPU
+ * (the book's float64 recipes) need not load their 90 kB (4 ms of its start).
+ */
+function gpuModules() {
+  return Promise.all([import("./webgpu/backend.ts"), import("./webgpu/device.ts")]).then((
+    [backend, device],
+  ) => ({ ...backend, ...device }));
+}
+
 /** The WebGPU backend on `adapter` (or the first adapter found), made once and reused until lost. */
 async function webgpu(adapter?: GPUAdapter): Promise<WebGpuBackend> {
   const existing = gpu === null ? null : await gpu.catch(() => null);
   if (existing !== null && !existing.lost) return existing;
   gpu = (async () => {
+    const { probeAdapter, WebGpuBackend } = await gpuModules();
     let found = adapter ?? null;
     if (found === null) {
       const probe = await probeAdapter();
@@ -110,6 +120,7 @@ async function chooseAuto(): Promise<Backend> {
     explain(`backend "auto" → "${override}": NN_BACKEND=${override}`);
     return override === "cpu" ? cpu : await webgpu();
   }
+  const { probeAdapter, describeAdapter, isSoftwareAdapter } = await gpuModules();
   const { adapter, reason } = await probeAdapter();
   if (adapter === null) {
     explain(`backend "auto" → "cpu": ${reason}`);
@@ -208,7 +219,7 @@ export function getBackend(): "cpu" | "webgpu" {
  * ```
  */
 export function describeBackend(): string {
-  if (current instanceof WebGpuBackend) return `webgpu (${current.adapterName})`;
+  if (current.name === "webgpu") return `webgpu (${(current as WebGpuBackend).adapterName})`;
   // The CPU's products say which kernel runs them: the platform's BLAS, WebAssembly or TypeScript.
   return `cpu (${productKernel()})`;
 }
