@@ -233,20 +233,20 @@ interface GradientSums {
 }
 
 /** The last step's sums, kept for the next step of the same sizes (5000 steps, one set). */
-let lastSums: { sizes: string; sums: GradientSums; all: Float64Array } | undefined;
+let lastSums: { sizes: number[]; sums: GradientSums; all: Float64Array } | undefined;
 
 /** Zeroed sums for a network of these sizes (the last step's, when they fit). */
 function gradientSums(inputs: number, hidden: number, outputs: number): GradientSums {
-  const sizes = `${inputs},${hidden},${outputs}`;
-  if (lastSums?.sizes === sizes) {
-    lastSums.all.fill(0);
-    return lastSums.sums;
+  const sizes = lastSums?.sizes;
+  if (sizes !== undefined && sizes[0] === inputs && sizes[1] === hidden && sizes[2] === outputs) {
+    lastSums!.all.fill(0);
+    return lastSums!.sums;
   }
   const lengths = [inputs * hidden, hidden, hidden * outputs, outputs, hidden, hidden];
   const all = new Float64Array(lengths.reduce((a, b) => a + b));
   let at = 0;
   const [gw1, gb1, gw2, gb2, row, dz1] = lengths.map((n) => all.subarray(at, at += n));
-  lastSums = { sizes, sums: { gw1, gb1, gw2, gb2, row, dz1 }, all };
+  lastSums = { sizes: [inputs, hidden, outputs], sums: { gw1, gb1, gw2, gb2, row, dz1 }, all };
   return lastSums.sums;
 }
 

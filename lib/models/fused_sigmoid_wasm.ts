@@ -124,8 +124,8 @@ type Part = typeof PARTS[number];
 
 /** Where each array of a pass lies (byte addresses), and views on them. */
 interface PassPlan {
-  /** Sizes, labels or not, base address and memory buffer: what the plan was made for. */
-  key: string;
+  /** m, inputs, hidden, outputs, labels or not (1, 0) and the base address: what it was made for. */
+  key: number[];
   buffer: ArrayBufferLike;
   at: Record<Part, number>;
   views: Record<Part | "sums", Float64Array>;
@@ -148,8 +148,12 @@ function passPlan(
   withLabels: boolean,
 ): PassPlan | null {
   const base = freeStart(rt);
-  const key = `${m},${inputs},${hidden},${outputs},${withLabels},${base}`;
-  if (lastPlan?.key === key && lastPlan.buffer === rt.memory.buffer) return lastPlan;
+  const key = lastPlan?.key;
+  if (
+    key !== undefined && key[0] === m && key[1] === inputs && key[2] === hidden &&
+    key[3] === outputs && key[4] === Number(withLabels) && key[5] === base &&
+    lastPlan!.buffer === rt.memory.buffer
+  ) return lastPlan!;
   const lengths: Record<Part, number> = {
     x: m * inputs,
     labels: withLabels ? m * outputs : 0,
@@ -182,6 +186,11 @@ function passPlan(
     sumsStart,
     sumsStart + inputs * hidden + hidden + hidden * outputs + outputs,
   );
-  lastPlan = { key, buffer: rt.memory.buffer, at, views };
+  lastPlan = {
+    key: [m, inputs, hidden, outputs, Number(withLabels), base],
+    buffer: rt.memory.buffer,
+    at,
+    views,
+  };
   return lastPlan;
 }

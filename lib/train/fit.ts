@@ -192,8 +192,8 @@ interface Pending {
   epoch: number;
   losses: Tensor[];
   sizes: number[];
-  /** Each count's per-batch tensors, by name. */
-  counts: Map<string, Tensor[]>;
+  /** Each count's per-batch tensors, by name (null while the steps return none). */
+  counts: Map<string, Tensor[]> | null;
   seconds: number;
 }
 
@@ -254,21 +254,37 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   let best = Infinity, sinceBest = 0;
   const sign = earlyStopping?.mode === "max" ? -1 : 1;
 
-  /** Reads the pending epochs' losses in one go; false when early stopping says stop. */
-  const flush = async (): Promise<boolean> => {
+  /**
+   * Reads the pending epochs' losses in one go and records them; false when
+   * early stopping says stop. Synchronous where it can be (losses on the CPU,
+   * an `onEpochEnd` that returns no promise): a promise a read costs the
+   * collector and, in a run's first uncompiled epochs, the interpreter.
+   */
+  const flush = (): boolean | Promise<boolean> => {
     if (pending.length === 0) return true;
     // One read for every loss and count of the pending epochs, in this order.
     const all: Tensor[] = [];
     for (const p of pending) {
       all.push(...p.losses);
-      for (const tensors of p.counts.values()) all.push(...tensors);
+      if (p.counts !== null) { for (const tensors of p.counts.values()) all.push(...tensors); }
     }
-    const values = await readAll(all);
-    lastRead = performance.now();
-    let k = 0;
     const done = pending;
     pending = [];
-    for (const p of done) {
+    const values = readNow(all);
+    if (values !== null) return recordFrom(done, values, 0, 0);
+    return readLater(all).then((values) => recordFrom(done, values, 0, 0));
+  };
+
+  /** Records epochs `done[i…]`, whose values start at `values[k]`; false to stop early. */
+  const recordFrom = (
+    done: Pending[],
+    values: ArrayLike<number>,
+    i: number,
+    k: number,
+  ): boolean | Promise<boolean> => {
+    lastRead = performance.now();
+    for (; i < done.length; i++) {
+      const p = done[i];
       let sum = 0, count = 0;
       for (let b = 0; b < p.losses.length; b++, k++) {
         const loss = values[k];
@@ -285,28 +301,42 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         seconds: p.seconds,
         samples: count,
       };
-      for (const [name, tensors] of p.counts) {
-        let total = 0;
-        for (let b = 0; b < tensors.length; b++, k++) total += values[k];
-        log[name] = total;
+      if (p.counts !== null) {
+        for (const [name, tensors] of p.counts) {
+          let total = 0;
+          for (let b = 0; b < tensors.length; b++, k++) total += values[k];
+          log[name] = total;
+        }
       }
-      const extra = await onEpochEnd?.(log);
-      if (extra) Object.assign(log, extra);
-      result.losses.push(log.loss);
-      result.logs.push(log);
-      if (earlyStopping) {
-        const value = log[earlyStopping.metric];
-        if (typeof value !== "number") {
-          throw new TypeError(
-            `fit: early stopping watches "${earlyStopping.metric}", which the epoch logs lack ` +
-              `(they hold ${Object.keys(log).join(", ")}; return it from onEpochEnd)`,
-          );
-        }
-        if (sign * value < best) [best, sinceBest] = [sign * value, 0];
-        else if (++sinceBest > earlyStopping.patience) {
-          result.stopped = { reason: "early", epoch: p.epoch, batch: p.losses.length };
-          return false;
-        }
+      const extra = onEpochEnd?.(log);
+      if (isThenable(extra)) {
+        const [next, at] = [i + 1, k];
+        return Promise.resolve(extra).then((resolved) =>
+          keepLog(p, log, resolved) && recordFrom(done, values, next, at)
+        );
+      }
+      if (!keepLog(p, log, extra)) return false;
+    }
+    return true;
+  };
+
+  /** Adds an epoch's log to the result; false when early stopping says stop. */
+  const keepLog = (p: Pending, log: EpochLog, extra: Record<string, number> | void): boolean => {
+    if (extra) Object.assign(log, extra);
+    result.losses.push(log.loss);
+    result.logs.push(log);
+    if (earlyStopping) {
+      const value = log[earlyStopping.metric];
+      if (typeof value !== "number") {
+        throw new TypeError(
+          `fit: early stopping watches "${earlyStopping.metric}", which the epoch logs lack ` +
+            `(they hold ${Object.keys(log).join(", ")}; return it from onEpochEnd)`,
+        );
+      }
+      if (sign * value < best) [best, sinceBest] = [sign * value, 0];
+      else if (++sinceBest > earlyStopping.patience) {
+        result.stopped = { reason: "early", epoch: p.epoch, batch: p.losses.length };
+        return false;
       }
     }
     return true;
@@ -322,7 +352,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         )
         : null;
       const started = performance.now();
-      const current: Pending = { epoch, losses: [], sizes: [], counts: new Map(), seconds: 0 };
+      const current: Pending = { epoch, losses: [], sizes: [], counts: null, seconds: 0 };
       let index = 0;
       for (const batch of options.batches(epoch)) {
         let stepped: StepResult;
@@ -343,7 +373,9 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         }
         current.losses.push(loss);
         current.sizes.push(size);
-        for (const [name, value] of Object.entries(counts ?? {})) {
+        for (const name in counts) {
+          const value = counts[name];
+          current.counts ??= new Map();
           const list = current.counts.get(name) ?? [];
           current.counts.set(name, list);
           list.push(value.dtype === loss.dtype ? value : value.astype(loss.dtype));
@@ -377,7 +409,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
         ? readsSynchronously(current) || performance.now() - lastRead >= READ_INTERVAL_MS
         : (epoch + 1) % readEvery === 0;
       if (due || epoch === epochs - 1 || earlyStopping) {
-        if (!(await flush())) break;
+        const going = flush();
+        if (!(typeof going === "boolean" ? going : await going)) break;
       }
     }
     overall?.finish();
@@ -415,19 +448,25 @@ async function divergence(
 }
 
 /**
- * The values of scalar tensors, in order. Where every one can be read
- * synchronously (the CPU) each is read where it lies: stacking 5,000 scalars
- * first cost 1.6–6.7 µs each, more than a Part4-2 epoch's own ops. Elsewhere
- * one `stack` makes them a single read (a GPU waits once, not once a loss).
+ * The values of scalar tensors, in order, where every one can be read
+ * synchronously (the CPU), each where it lies (stacking 5,000 scalars first
+ * cost 1.6–6.7 µs each, more than a Part4-2 epoch's own work); else null.
  */
-async function readAll(scalars: readonly Tensor[]): Promise<ArrayLike<number>> {
-  if (scalars.every((t) => t.backend.readSync !== undefined)) {
-    // A plain array: a fresh typed array costs V8 about 1 µs, as much as the read.
-    const values: number[] = [];
-    for (let i = 0; i < scalars.length; i++) values.push(scalars[i].item());
-    return values;
-  }
+function readNow(scalars: readonly Tensor[]): number[] | null {
+  if (!scalars.every((t) => t.backend.readSync !== undefined)) return null;
+  const values: number[] = [];
+  for (let i = 0; i < scalars.length; i++) values.push(scalars[i].item());
+  return values;
+}
+
+/** The same read on a GPU: one `stack`, so that it waits once, not once a loss. */
+async function readLater(scalars: readonly Tensor[]): Promise<ArrayLike<number>> {
   return await (scalars.length === 1 ? scalars[0] : stack(scalars)).data();
+}
+
+/** Whether `value` is a promise (or another thenable) to wait for. */
+function isThenable(value: unknown): value is PromiseLike<Record<string, number> | void> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** Off a terminal, how often a long run writes a line saying how far it is. */
