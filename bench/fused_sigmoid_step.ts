@@ -4,7 +4,8 @@
  * (fused, and `predictProba`'s ops) on growing batches, in one process, best of several rounds
  * after a warm-up. Prints µs per call and the ratio; the limits `FUSED_STEP_WORK` and
  * `FUSED_FORWARD_WORK` sit about where the ratios reach 1. Then Part4-2's 5000 steps from a cold
- * start, each in a fresh process, with the WebAssembly kernel and with the TypeScript loop.
+ * start, each in a fresh process, with the WebAssembly kernel and with the TypeScript loop, and
+ * 5000 epochs of `net.train` reading the losses each epoch or every 1000.
  *
  *   deno run -A bench/fused_sigmoid_step.ts [rounds]
  */
@@ -22,18 +23,24 @@ import { setWasmEnabled } from "../lib/tensor/cpu/wasm/runtime.ts";
 
 const rounds = Number(Deno.args[0] ?? 5);
 
-// `cold wasm|loop`: 5000 Part4-2 steps from a fresh process, printed as milliseconds in all.
+// `cold wasm|loop`: 5000 Part4-2 steps from a fresh process, printed as milliseconds in all;
+// `cold train N`: 5000 epochs of `net.train` reading the losses every N epochs.
 if (Deno.args[0] === "cold") {
-  setWasmEnabled(Deno.args[1] === "wasm");
+  setWasmEnabled(Deno.args[1] !== "loop");
   const X = nn.tensor(coldInputs(), { shape: [118, 2], dtype: "float64" });
   const y = nn.tensor(coldInputs().subarray(0, 118).map((v) => v > 0 ? 1 : 0), {
     shape: [118, 1],
     dtype: "float64",
   });
   nn.manualSeed(0);
-  let w = new nn.NeuralNetwork(2, 10, 1).weights();
+  const net = new nn.NeuralNetwork(2, 10, 1);
+  let w = net.weights();
   const start = performance.now();
-  for (let e = 0; e < 5000; e++) w = fusedSigmoidStep(w, X, y, 0.5)!.weights;
+  if (Deno.args[1] === "train") {
+    await net.train(X, y, { epochs: 5000, lr: 0.5, readEvery: Number(Deno.args[2]) });
+  } else {
+    for (let e = 0; e < 5000; e++) w = fusedSigmoidStep(w, X, y, 0.5)!.weights;
+  }
   console.log((performance.now() - start).toFixed(1));
   Deno.exit(0);
 }
@@ -43,16 +50,22 @@ function coldInputs(): Float64Array {
   return Float64Array.from({ length: 236 }, (_, i) => 2 * Math.sin(i * 1.7));
 }
 
-/** The cold runs: `times` processes each way, alternating; milliseconds for 5000 steps. */
-async function coldRuns(times: number): Promise<Record<"wasm" | "loop", number[]>> {
-  const runs = { wasm: [] as number[], loop: [] as number[] };
+/** The cold runs: `times` processes each way, alternating; milliseconds for 5000 steps or epochs. */
+async function coldRuns(times: number): Promise<Record<string, number[]>> {
+  const ways: Record<string, string[]> = {
+    wasm: ["wasm"],
+    loop: ["loop"],
+    "train, read each epoch": ["train", "1"],
+    "train, read every 1000": ["train", "1000"],
+  };
+  const runs: Record<string, number[]> = {};
   for (let r = 0; r < times; r++) {
-    for (const way of ["wasm", "loop"] as const) {
+    for (const [way, args] of Object.entries(ways)) {
       const { stdout } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", new URL(import.meta.url).pathname, "cold", way],
+        args: ["run", "-A", new URL(import.meta.url).pathname, "cold", ...args],
         stdout: "piped",
       }).output();
-      runs[way].push(Number(new TextDecoder().decode(stdout)));
+      (runs[way] ??= []).push(Number(new TextDecoder().decode(stdout)));
     }
   }
   return runs;
@@ -128,4 +141,9 @@ const range = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).
 console.log(
   `5000 Part4-2 steps from a fresh process, ms (${rounds} each, alternating): ` +
     `WebAssembly kernel ${range(cold.wasm)}, TypeScript loop ${range(cold.loop)}`,
+);
+console.log(
+  `5000 epochs of net.train from a fresh process, ms: losses read each epoch (fit's way on ` +
+    `the CPU) ${range(cold["train, read each epoch"])}, every 1000 epochs ` +
+    `${range(cold["train, read every 1000"])}`,
 );
