@@ -58,8 +58,12 @@ export interface TrainOptions {
 /** The names of the four weights, in the order the book draws them. */
 const KEYS = ["weights1", "bias1", "weights2", "bias2"] as const;
 
-/** The activations (`a1`, `a2`) that `step` made, which the next step disposes. */
-const stepActivations = new WeakSet<Tensor>();
+/**
+ * The activations (`a1`, `a2`) that each network's last `step` made, which
+ * its next step disposes. (One entry a network: a set of every step's
+ * activations grew by two entries an epoch, for the collector to sweep.)
+ */
+const stepActivations = new WeakMap<TwoLayerNetwork, readonly Tensor[]>();
 
 /**
  * The shell of the book's two networks (`NeuralNetwork`, `SoftmaxNetwork`).
@@ -183,13 +187,14 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
   step(X: Tensor, y: Tensor, lr: number): Tensor {
     // The last step's activations are not needed (forward makes new ones): their
     // memory goes back before this step's forward asks for as much.
-    for (const t of [this.a1, this.a2]) if (t !== null && stepActivations.has(t)) t.dispose();
+    const made = stepActivations.get(this);
+    for (const t of [this.a1, this.a2]) if (t !== null && made?.includes(t)) t.dispose();
     this.a1 = this.a2 = null;
     const fused = this.fusedStep(X, y, lr);
     if (fused !== undefined) {
       Object.assign(this, fused.weights);
       [this.a1, this.a2] = [fused.a1, fused.a2];
-      stepActivations.add(fused.a1).add(fused.a2);
+      stepActivations.set(this, [fused.a1, fused.a2]);
       return fused.loss;
     }
     const { loss } = tidy(() => {
@@ -198,7 +203,7 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
       // What outlives the step: the loss, the activations and the new weights.
       return { loss, kept: [this.a1!, this.a2!, this.weights()] };
     });
-    stepActivations.add(this.a1!).add(this.a2!);
+    stepActivations.set(this, [this.a1!, this.a2!]);
     return loss;
   }
 
