@@ -139,6 +139,28 @@ Deno.test("fit: early stopping on a metric that onEpochEnd returns", async () =>
   assert.deepEqual(result.logs.map((l) => l.accuracy), [0.5, 0.7, 0.69, 0.7, 0.65]);
 });
 
+Deno.test("fit: an onEpochEnd that returns a promise is waited for, epoch by epoch, in order", async () => {
+  const accuracies = [0.5, 0.7, 0.69, 0.7, 0.65, 0.9];
+  const seen: string[] = [];
+  const result = await fit({
+    epochs: 6,
+    batches: () => [0],
+    step: (_, epoch) => ({ loss: tensor(epoch, { dtype: "float64" }) }),
+    readEvery: 3, // three epochs a read: each epoch's promise settles before the next is logged
+    onEpochEnd: async (log) => {
+      seen.push(`start ${log.epoch}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.push(`end ${log.epoch}`);
+      return { accuracy: accuracies[log.epoch] };
+    },
+    progress: false,
+  });
+  assert.equal(result.stopped, null);
+  assert.deepEqual(result.losses, [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(result.logs.map((l) => l.accuracy), accuracies);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5].flatMap((e) => [`start ${e}`, `end ${e}`]));
+});
+
 Deno.test("fit: bad options are errors naming them", async () => {
   const base = { batches: () => [0], step: () => ({ loss: tensor(1) }), progress: false as const };
   await assert.rejects(
