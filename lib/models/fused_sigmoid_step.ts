@@ -266,6 +266,30 @@ function runPass(
     passRows(arrays, m, inputs, hidden, outputs);
 }
 
+/**
+ * One term of the binary cross-entropy, `t·ln p + (1 - t)·ln(1 - p)`, written
+ * as the ops compute it. A label of exactly 1 or 0 needs one logarithm, not
+ * two: the other term is 0·ln(…), which adds ±0, or NaN where that logarithm
+ * is infinite (p = 1 for t = 1, p = 0 for t = 0), so the value is the same to
+ * the bit; Part4-2's labels are all 0 or 1, and a logarithm is the price of
+ * ten multiply-adds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossEntropyTerm } from "./fused_sigmoid_step.ts";
+ * const full = (t: number, p: number) => t * Math.log(p) + (-t + 1) * Math.log(-p + 1);
+ * for (const [t, p] of [[1, 0.3], [0, 0.3], [1, 1], [0, 0], [1, 0], [0, 1], [0.25, 0.3]]) {
+ *   assert.ok(Object.is(crossEntropyTerm(t, p), full(t, p)), `${t}, ${p}`);
+ * }
+ * ```
+ */
+export function crossEntropyTerm(t: number, p: number): number {
+  if (t === 1) return p === 1 ? NaN : Math.log(p);
+  if (t === 0) return p === 0 ? NaN : Math.log(-p + 1);
+  return t * Math.log(p) + (-t + 1) * Math.log(-p + 1);
+}
+
 /** The arrays of one pass: operands, outputs and the gradients' sums. */
 export interface PassArrays {
   x: FloatArray;
@@ -320,7 +344,7 @@ function passRows(
       const p = a2[oi + o] = 1 / (1 + Math.exp(-(z + b2[o])));
       if (labels === null) continue;
       const t = labels[oi + o];
-      lossSum += t * Math.log(p) + (-t + 1) * Math.log(-p + 1);
+      lossSum += crossEntropyTerm(t, p);
       const d = p - t;
       gb2[o] += d;
       for (let j = 0; j < hidden; j++) {

@@ -190,6 +190,27 @@ Deno.test("fused passes: the WebAssembly kernel and the TypeScript loop give the
       w: weights([3, 4, 2], "float64", 9),
     },
   ];
+  // Saturated: weights so large that σ gives exactly 0 and 1, where a 0/1 label's one-logarithm
+  // term must still be NaN or infinite as the formula's two logarithms make it.
+  const big = weights([2, 10, 1], "float64", 10);
+  cases.push({
+    ...microchips("float64"),
+    w: {
+      weights1: big.weights1.mul(1000),
+      bias1: big.bias1,
+      weights2: big.weights2.mul(1000),
+      bias2: big.bias2,
+    },
+  });
+  // One row each whose output saturates to exactly 0 (label 0) or 1 (label 1): 0·ln 0 is NaN.
+  const one = (v: number) => nn.tensor([[v]], { dtype: "float64" });
+  for (const [label, w2] of [[0, -1000], [1, 1000]]) {
+    cases.push({
+      X: one(50),
+      y: one(label),
+      w: { weights1: one(1), bias1: one(0), weights2: one(w2), bias2: one(0) },
+    });
+  }
   const run = (wasm: boolean) => {
     setWasmEnabled(wasm);
     try {
@@ -208,6 +229,8 @@ Deno.test("fused passes: the WebAssembly kernel and the TypeScript loop give the
     }
   };
   const [kernel, loop] = [run(true), run(false)];
+  assert.ok(!Number.isFinite(loop[2][0]), "the saturated case's first loss is not finite");
+  assert.ok(Number.isNaN(loop[3][0]) && Number.isNaN(loop[4][0]), "0·ln 0 gives NaN");
   assert.ok(wasmRuntime() !== null, "the kernels run here");
   for (let c = 0; c < cases.length; c++) {
     assert.equal(kernel[c].length, loop[c].length);

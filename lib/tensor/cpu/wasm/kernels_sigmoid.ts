@@ -68,7 +68,8 @@ export function sigmoidKernels(m: ModuleBuilder, math: MathImports): void {
       local("i32"),
       local("i32"),
     ];
-    const [xk, z, prob, t, d, a, lossSum] = [
+    const [xk, z, prob, t, d, a, lossSum, term] = [
+      local("f64"),
       local("f64"),
       local("f64"),
       local("f64"),
@@ -118,19 +119,35 @@ export function sigmoidKernels(m: ModuleBuilder, math: MathImports): void {
           store(oi, get(o), get(prob)),
           ifThen(hasLabels, [
             set(t, load(li, get(o))),
-            set(
-              lossSum,
-              f64.add(
-                get(lossSum),
-                f64.add(
-                  f64.mul(get(t), call(math.log, get(prob))),
-                  f64.mul(
-                    f64.add(f64.neg(get(t)), f64.const(1)),
-                    call(math.log, f64.add(f64.neg(get(prob)), f64.const(1))),
+            // The term as `crossEntropyTerm` in fused_sigmoid_step.ts: one logarithm for a
+            // label of exactly 1 or 0 (the other term adds ±0, or NaN where it is infinite).
+            ifThen(
+              f64.eq(get(t), f64.const(1)),
+              ifThen(
+                f64.eq(get(prob), f64.const(1)),
+                set(term, f64.const(NaN)),
+                set(term, call(math.log, get(prob))),
+              ),
+              ifThen(
+                f64.eq(get(t), f64.const(0)),
+                ifThen(
+                  f64.eq(get(prob), f64.const(0)),
+                  set(term, f64.const(NaN)),
+                  set(term, call(math.log, f64.add(f64.neg(get(prob)), f64.const(1)))),
+                ),
+                set(
+                  term,
+                  f64.add(
+                    f64.mul(get(t), call(math.log, get(prob))),
+                    f64.mul(
+                      f64.add(f64.neg(get(t)), f64.const(1)),
+                      call(math.log, f64.add(f64.neg(get(prob)), f64.const(1))),
+                    ),
                   ),
                 ),
               ),
             ),
+            set(lossSum, f64.add(get(lossSum), get(term))),
             set(d, f64.sub(get(prob), get(t))),
             addTo(p.gb2, get(o), get(d)),
             eachHidden([
