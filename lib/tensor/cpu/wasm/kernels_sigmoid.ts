@@ -9,8 +9,10 @@
  * interpreter (about 5 ms each for Part4-2's 118 rows) until the optimising
  * compilers take it, and the Part4-2 script ran 20–30 ms faster with this
  * kernel (see `fused_sigmoid_step.ts`). Once both are optimised they run at
- * about the same speed (25 µs for Part4-2's 118 rows), most of it the 1,534
- * exponentials and logarithms, which are the host's `Math.exp` and
+ * about the same speed (24 µs for Part4-2's 118 rows), most of it the 1,416
+ * exponentials and logarithms (a call from here to an imported function,
+ * even one that returns its argument, costs about as much as `Math.exp`
+ * itself), which are the host's `Math.exp` and
  * `Math.log`, imported (`math.exp`, `math.log`), so that
  * each value is the one JavaScript computes; every other operation is a plain
  * IEEE double operation, as in JavaScript, in the same order, with no fused
