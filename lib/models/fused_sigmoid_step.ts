@@ -17,14 +17,15 @@
  * A float32 network computes in double and rounds what it stores (weights,
  * activations, the loss), where the ops round after each op.
  *
- * The pass over the rows runs as a WebAssembly kernel for float64 where the
- * kernels run (`fused_sigmoid_wasm.ts`), else as the TypeScript loop here;
- * both give the same bits and, once compiled, the same speed. The kernel is
- * there for the script's cold start: `deno run -A scripts/part4_2.ts` took
- * 428–449 ms with it and 460–478 with the loop alone (six runs each,
- * alternating, the kernel switched off in a scratch copy), though 5000 bare
- * steps in a fresh process take the same time either way
- * (`bench/fused_sigmoid_step.ts`: 176–189 ms and 171–185).
+ * For float64, where the kernels run, the pass's products and backward sums
+ * run as WebAssembly kernels and its sigmoids and loss as JavaScript loops
+ * over the same memory (`fused_sigmoid_wasm.ts`); elsewhere the TypeScript
+ * loop here runs it all. Both give the same bits. The kernels are there for
+ * the start: `deno run -A scripts/part4_2.ts` took 402–459 ms with them and
+ * 473–598 with the loop alone (seven runs each, alternating, the kernels
+ * switched off in a scratch copy), and 5000 bare steps in a fresh process
+ * 170–189 ms against 176–257 (`bench/fused_sigmoid_step.ts`); warm, a pass
+ * takes 22 µs against 25.
  *
  * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
  * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.

@@ -1,15 +1,16 @@
 /**
- * The fused pass of the book's sigmoid network with the WebAssembly kernel
+ * The fused pass of the book's sigmoid network with the WebAssembly kernels
  * (`../tensor/cpu/wasm/kernels_sigmoid.ts`): the operands are copied into the
- * kernels' memory, the pass runs there, and the activations and the
- * gradients' sums are copied back. float64 only: the TypeScript loop of
+ * kernels' memory, the products and the backward pass run there, the
+ * sigmoids and the loss in JavaScript loops over the same memory, and the
+ * activations and the gradients' sums are copied back. float64 only: the TypeScript loop of
  * `fused_sigmoid_step.ts` runs float32 networks (and everything where the
  * kernels do not run), with the same bits as this for float64.
  *
  * @module
  */
 
-import type { PassArrays } from "./fused_sigmoid_step.ts";
+import { crossEntropyTerm, type PassArrays } from "./fused_sigmoid_step.ts";
 import {
   align,
   freeStart,
@@ -67,26 +68,19 @@ export function wasmSigmoidPass(
   views.w2.set(w2);
   views.b2.set(b2);
   views.sums.fill(0);
-  const lossSum = sigmoidPass(rt)(
-    m,
-    inputs,
-    hidden,
-    outputs,
-    at.x,
-    labels === null ? 0 : at.labels,
-    at.w1,
-    at.b1,
-    at.w2,
-    at.b2,
-    at.a1,
-    at.a2,
-    at.gw1,
-    at.gb1,
-    at.gw2,
-    at.gb2,
-    at.row,
-    at.dz1,
-  );
+  const { layer, backward } = kernels(rt);
+  // The products in the kernels; the sigmoids, the loss and the output error here, in
+  // JavaScript, where `Math.exp` costs less than a call to it from the kernels does.
+  layer(m, inputs, hidden, at.x, at.w1, at.b1, at.a1);
+  sigmoidInPlace(views.a1);
+  layer(m, hidden, outputs, at.a1, at.w2, at.b2, at.a2);
+  let lossSum = 0;
+  if (labels === null) sigmoidInPlace(views.a2);
+  else {
+    lossSum = outputError(views.a2, views.labels, views.dz2);
+    const { x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1 } = at;
+    backward(m, inputs, hidden, outputs, x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1);
+  }
   a1.set(views.a1);
   a2.set(views.a2);
   if (labels !== null) {
@@ -95,12 +89,33 @@ export function wasmSigmoidPass(
     gw2.set(views.gw2);
     gb2.set(views.gb2);
   }
-  return lossSum; // row and dz1 are the kernel's scratch: not copied back
+  return lossSum;
 }
 
-/** The kernel's export. */
-function sigmoidPass(rt: Runtime): (...args: number[]) => number {
-  return rt.functions.sigmoid_pass_f64 as unknown as (...args: number[]) => number;
+/** `z ← 1 / (1 + e^-z)` for each element, as the TypeScript loop computes σ. */
+function sigmoidInPlace(z: Float64Array): void {
+  for (let i = 0; i < z.length; i++) z[i] = 1 / (1 + Math.exp(-z[i]));
+}
+
+/**
+ * The outputs: `z ← p = σ(z)`, `dz2 = p - y`, and the sum of the loss's terms
+ * (`crossEntropyTerm`), in the rows' order.
+ */
+function outputError(z: Float64Array, labels: Float64Array, dz2: Float64Array): number {
+  let lossSum = 0;
+  for (let i = 0; i < z.length; i++) {
+    const p = z[i] = 1 / (1 + Math.exp(-z[i]));
+    const t = labels[i];
+    lossSum += crossEntropyTerm(t, p);
+    dz2[i] = p - t;
+  }
+  return lossSum;
+}
+
+/** The two kernels (`kernels_sigmoid.ts`). */
+function kernels(rt: Runtime) {
+  const f = rt.functions as unknown as Record<string, (...args: number[]) => void>;
+  return { layer: f.sigmoid_layer_f64, backward: f.sigmoid_backward_f64 };
 }
 
 /** The arrays of a pass in the kernels' memory, one after another. */
@@ -119,6 +134,7 @@ const PARTS = [
   "gb2",
   "row",
   "dz1",
+  "dz2",
 ] as const;
 type Part = typeof PARTS[number];
 
@@ -169,6 +185,7 @@ function passPlan(
     gb2: outputs,
     row: hidden,
     dz1: hidden,
+    dz2: withLabels ? m * outputs : 0,
   };
   const elements = PARTS.reduce((sum, part) => sum + lengths[part], 0);
   if (!reserve(rt, base - rt.heap + align(elements * 8))) return null;

@@ -378,9 +378,8 @@ interface FunctionDef {
 }
 
 /**
- * Builds a module that imports one shared memory (`env.memory`), and any host
- * functions (`importFunction`), and defines functions; `bytes()` gives the
- * binary.
+ * Builds a module that imports one shared memory (`env.memory`) and defines
+ * functions; `bytes()` gives the binary.
  *
  * @example sum(n) = 0 + 1 + … + (n - 1)
  * ```ts
@@ -402,46 +401,12 @@ interface FunctionDef {
  * ```
  */
 export class ModuleBuilder {
-  #imports: { module: string; field: string; params: ValType[]; results: ValType[] }[] = [];
   #functions: FunctionDef[] = [];
   #memory: { initial: number; maximum: number };
 
   /** A module importing a shared memory of `initial` to `maximum` 64 KiB pages. */
   constructor(memory: { initial: number; maximum: number }) {
     this.#memory = memory;
-  }
-
-  /**
-   * Imports the host's function `module.field` and returns its index (for
-   * `call`). Imports come before every defined function in the index space,
-   * so all of them are declared first.
-   *
-   * @example Math.exp, called from the module: the host's own function, so the same bits
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { call, f64, get, ModuleBuilder } from "./assembler.ts";
-   * const m = new ModuleBuilder({ initial: 1, maximum: 1 });
-   * const exp = m.importFunction("math", "exp", ["f64"], ["f64"]);
-   * m.func("twiceExp", { x: "f64" }, ["f64"], ({ params: { x } }) => [
-   *   f64.mul(f64.const(2), call(exp, get(x))),
-   * ]);
-   * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-   * const { exports } = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), {
-   *   env: { memory },
-   *   math: { exp: Math.exp },
-   * });
-   * assert.equal((exports.twiceExp as (x: number) => number)(0.3), 2 * Math.exp(0.3));
-   * ```
-   */
-  importFunction(module: string, field: string, params: ValType[], results: ValType[]): number {
-    if (this.#functions.length > 0) {
-      throw new Error(
-        `ModuleBuilder: import ${module}.${field} before defining functions (found ` +
-          `${this.#functions.length} defined)`,
-      );
-    }
-    this.#imports.push({ module, field, params, results });
-    return this.#imports.length - 1;
   }
 
   /**
@@ -470,14 +435,14 @@ export class ModuleBuilder {
     };
     const code = flatten(body(scope));
     this.#functions.push({ name, exported, params: types, results, locals, body: code });
-    return this.#imports.length + this.#functions.length - 1;
+    return this.#functions.length - 1;
   }
 
   /** The module's binary. */
   bytes(): Uint8Array<ArrayBuffer> {
-    const fns = this.#functions, imports = this.#imports;
-    // One type per function, imported ones first: simple, and the engine deduplicates them anyway.
-    const types = [...imports, ...fns].map((f) => [
+    const fns = this.#functions;
+    // One type per function: simple, and the engine deduplicates them anyway.
+    const types = fns.map((f) => [
       0x60,
       ...vec(f.params.map((t) => [VALTYPE[t]])),
       ...vec(f.results.map((t) => [VALTYPE[t]])),
@@ -486,17 +451,7 @@ export class ModuleBuilder {
     // Limits flag 0x03: a maximum is given and the memory is shared.
     const memoryImport = [...name("env"), ...name("memory"), 0x02, 0x03, ...uleb(initial)];
     memoryImport.push(...uleb(maximum));
-    // Kind 0x00: a function, of the type at its own index.
-    const functionImports = imports.map((f, i) => [
-      ...name(f.module),
-      ...name(f.field),
-      0x00,
-      ...uleb(i),
-    ]);
-    const first = imports.length; // the index of the first defined function
-    const exports = fns.flatMap((f, i) =>
-      f.exported ? [[...name(f.name), 0x00, ...uleb(first + i)]] : []
-    );
+    const exports = fns.flatMap((f, i) => f.exported ? [[...name(f.name), 0x00, ...uleb(i)]] : []);
     const bodies = fns.map((f) => {
       // Locals as runs of one type: [count, type] pairs.
       const runs: number[][] = [];
@@ -512,8 +467,8 @@ export class ModuleBuilder {
     return new Uint8Array([
       ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
       ...section(1, vec(types)),
-      ...section(2, vec([memoryImport, ...functionImports])),
-      ...section(3, vec(fns.map((_, i) => uleb(first + i)))),
+      ...section(2, vec([memoryImport])),
+      ...section(3, vec(fns.map((_, i) => uleb(i)))),
       ...section(7, vec(exports)),
       ...section(10, vec(bodies)),
     ]);

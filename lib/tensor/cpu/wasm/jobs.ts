@@ -17,23 +17,20 @@
 import { GEMM, type KernelDType } from "./kernels.ts";
 
 /**
- * What the kernels' module imports: the shared memory they run on, and the
- * host's `Math.exp` and `Math.log` (the sigmoid network's pass calls them, so
- * that its values are JavaScript's, bit for bit).
+ * What the kernels' module imports: the shared memory they run on. (One
+ * place for it: the main thread, each Worker and the tests instantiate the
+ * module.)
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { kernelImports } from "./jobs.ts";
  * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
- * assert.equal(kernelImports(memory).math.exp, Math.exp);
+ * assert.equal(kernelImports(memory).env.memory, memory);
  * ```
  */
-export function kernelImports(memory: WebAssembly.Memory): {
-  env: { memory: WebAssembly.Memory };
-  math: { exp: (x: number) => number; log: (x: number) => number };
-} {
-  return { env: { memory }, math: { exp: Math.exp, log: Math.log } };
+export function kernelImports(memory: WebAssembly.Memory): { env: { memory: WebAssembly.Memory } } {
+  return { env: { memory } };
 }
 
 /** The exports of the kernels' module that jobs call. */

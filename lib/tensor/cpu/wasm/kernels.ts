@@ -563,18 +563,13 @@ export interface KernelOptions {
  */
 export function buildKernels(options: KernelOptions = {}): Uint8Array<ArrayBuffer> {
   const m = new ModuleBuilder({ initial: 1, maximum: MAX_PAGES });
-  // The host's functions first: imports come before every defined function.
-  const math = {
-    exp: m.importFunction("math", "exp", ["f64"], ["f64"]),
-    log: m.importFunction("math", "log", ["f64"], ["f64"]),
-  };
   for (const dtype of ["f32", "f64"] as const) {
     packB(m, dtype);
     gemm(m, dtype, options.relaxed ?? true);
   }
   elementwiseKernels(m);
   adamKernels(m);
-  sigmoidKernels(m, math);
+  sigmoidKernels(m);
   return m.bytes();
 }
 
