@@ -19,7 +19,7 @@
 import type { BinaryOp, UnaryOp } from "../../backend.ts";
 import type { TypedArray } from "../../dtype.ts";
 import type { Shape } from "../../shape.ts";
-import { BINARY_KERNELS, UNARY_KERNELS } from "./kernels_elementwise.ts";
+import { BINARY_KERNELS, UNARY_KERNELS } from "./kernel_shapes.ts";
 import { align, freeStart, reserve, view, wasmRuntime } from "./runtime.ts";
 
 /** Fewest elements worth the call and the copies. */

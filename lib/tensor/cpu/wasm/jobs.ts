@@ -14,7 +14,7 @@
  * @module
  */
 
-import { GEMM, type KernelDType } from "./kernels.ts";
+import { GEMM, type KernelDType } from "./kernel_shapes.ts";
 
 /**
  * What the kernels' module imports: the shared memory they run on. (One

@@ -60,47 +60,10 @@ import {
   set,
   v128,
 } from "./assembler.ts";
+import { GEMM, type KernelDType, MAX_PAGES } from "./kernel_shapes.ts";
 import { elementwiseKernels } from "./kernels_elementwise.ts";
 import { adamKernels } from "./kernels_adam.ts";
 import { sigmoidKernels } from "./kernels_sigmoid.ts";
-
-/** The float types the kernels come in. */
-export type KernelDType = "f32" | "f64";
-
-/** Tile and block sizes of the matrix product, per float type. */
-export interface GemmShape {
-  /** Bytes per element. */
-  readonly bytes: number;
-  /** Rows of the micro-tile. */
-  readonly MR: number;
-  /** Columns of the micro-tile (two vectors). */
-  readonly NR: number;
-  /** Depth of a block: an MR×KC panel of a and a KC×NR panel of b stay in L1. */
-  readonly KC: number;
-  /** Rows of a block of a: MC×KC elements stay in L2. */
-  readonly MC: number;
-}
-
-/** The tile and block sizes the kernels are built with. */
-export const GEMM: Readonly<Record<KernelDType, GemmShape>> = {
-  f32: { bytes: 4, MR: 6, NR: 8, KC: 256, MC: 96 },
-  f64: { bytes: 8, MR: 6, NR: 4, KC: 256, MC: 48 },
-};
-
-/**
- * The scratch bytes one thread's `gemm` needs: packed a panels and one result tile.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { gemmScratchBytes } from "./kernels.ts";
- * assert.equal(gemmScratchBytes("f32"), (96 * 256 + 6 * 8) * 4);
- * ```
- */
-export function gemmScratchBytes(dtype: KernelDType): number {
-  const { bytes, MR, NR, KC, MC } = GEMM[dtype];
-  return (MC * KC + MR * NR) * bytes;
-}
 
 /** Depth steps the micro-kernel's main loop does per pass (then one at a time). */
 const UNROLL = 4;
@@ -572,6 +535,3 @@ export function buildKernels(options: KernelOptions = {}): Uint8Array<ArrayBuffe
   sigmoidKernels(m);
   return m.bytes();
 }
-
-/** The most 64 KiB pages the shared memory may grow to (4 GiB, all a 32-bit address reaches). */
-export const MAX_PAGES = 65536;

@@ -23,7 +23,7 @@ import {
   set,
   v128,
 } from "./assembler.ts";
-import type { KernelDType } from "./kernels.ts";
+import type { KernelDType } from "./kernel_shapes.ts";
 
 /**
  * `adam_<dtype>(p, g, m, v, out, n, beta1, a1, beta2, a2, minusStep,

@@ -28,15 +28,13 @@ import {
   set,
   v128,
 } from "./assembler.ts";
-import type { KernelDType } from "./kernels.ts";
-
-/** The two-operand ops with kernels. */
-export const BINARY_KERNELS = ["add", "sub", "mul", "div", "gt", "lt", "ge", "le", "eq"] as const;
-/** The one-operand ops with kernels. */
-export const UNARY_KERNELS = ["relu", "neg", "sqrt", "abs"] as const;
-
-type BinaryKernel = typeof BINARY_KERNELS[number];
-type UnaryKernel = typeof UNARY_KERNELS[number];
+import {
+  BINARY_KERNELS,
+  type BinaryKernel,
+  type KernelDType,
+  UNARY_KERNELS,
+  type UnaryKernel,
+} from "./kernel_shapes.ts";
 
 /** An op on vectors and the same op on single values. */
 interface Lanes {

@@ -8,7 +8,7 @@
 
 import type { FloatArray } from "../../dtype.ts";
 import type { GemmJob } from "./jobs.ts";
-import { GEMM } from "./kernels.ts";
+import { GEMM } from "./kernel_shapes.ts";
 import { runJob, usableThreads } from "./pool.ts";
 import { align, freeStart, type KeptCopy, reserve, view, wasmRuntime } from "./runtime.ts";
 

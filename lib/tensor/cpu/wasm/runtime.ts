@@ -19,7 +19,7 @@
 
 import { envVar } from "../../../host.ts";
 import { CTL_BYTES, type KernelExports, kernelImports, MAX_WORKERS } from "./jobs.ts";
-import { gemmScratchBytes, type KernelDType, MAX_PAGES } from "./kernels.ts";
+import { gemmScratchBytes, type KernelDType, MAX_PAGES } from "./kernel_shapes.ts";
 import type { FloatArray } from "../../dtype.ts";
 import { KERNELS_WASM, KERNELS_WASM_SIMD } from "./kernels_wasm.ts";
 
