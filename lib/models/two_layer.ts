@@ -182,7 +182,10 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * `tidy`, so its temporaries (several as large as the hidden layer's
    * activations) go back to the backend for the next step's ops; `a1` and `a2`
    * stay until the next step starts, which disposes them. With it a
-   * full-batch loop makes no fresh arrays once the first step has run.
+   * full-batch loop makes no fresh arrays once the first step has run. Where
+   * the network has a fused step for the case (`fusedStep`: the book's sigmoid
+   * network on the CPU), that runs instead, with the same numbers to float
+   * rounding.
    */
   step(X: Tensor, y: Tensor, lr: number): Tensor {
     // The last step's activations are not needed (forward makes new ones): their
