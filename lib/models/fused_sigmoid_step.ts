@@ -51,7 +51,7 @@ export const FUSED_STEP_WORK = 1 << 14;
 /**
  * The same for the forward pass alone, set for a decision boundary's
  * 4,096-point batches of the 2-10-1 network (work 122,880). Warm, the ops'
- * forward pass is about as fast or faster (the bench: 0.8–1.0 of the fused
+ * forward pass is about as fast or faster (the bench: 0.7–0.95 of the fused
  * pass's time); cold, as a script's one plot runs it, the fused pass saved
  * Part4-2's script 26–180 ms (four runs each way, alternating).
  */

@@ -22,9 +22,9 @@ import {
 
 /**
  * The pass over the rows, as `passRows` in `fused_sigmoid_step.ts` does it:
- * writes `a1`, `a2` and the gradients' sums, and returns the sum of the loss's
- * terms (0 without labels); null, touching nothing, where the kernels do not
- * run or an array is not float64.
+ * writes `a2`, and with labels `a1` and the gradients' sums, and returns the
+ * sum of the loss's terms (0 without labels); null, touching nothing, where
+ * the kernels do not run or an array is not float64.
  *
  * @example
  * ```ts
@@ -67,7 +67,7 @@ export function wasmSigmoidPass(
   views.b1.set(b1);
   views.w2.set(w2);
   views.b2.set(b2);
-  views.sums.fill(0);
+  if (labels !== null) views.sums.fill(0);
   const { layer, backward } = kernels(rt);
   // The products in the kernels; the sigmoids, the loss and the output error here, in
   // JavaScript, where `Math.exp` costs less than a call to it from the kernels does.
@@ -81,9 +81,9 @@ export function wasmSigmoidPass(
     const { x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1 } = at;
     backward(m, inputs, hidden, outputs, x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1);
   }
-  a1.set(views.a1);
   a2.set(views.a2);
   if (labels !== null) {
+    a1.set(views.a1); // the forward pass alone needs only a2
     gw1.set(views.gw1);
     gb1.set(views.gb1);
     gw2.set(views.gw2);
@@ -147,8 +147,12 @@ interface PassPlan {
   views: Record<Part | "sums", Float64Array>;
 }
 
-/** The last pass's plan: Part4-2 makes 5000 passes of one shape, with one plan. */
-let lastPlan: PassPlan | null = null;
+/**
+ * The last plan of each kind (with labels, a step's; without, a forward
+ * pass's): Part4-2 makes 5000 steps of one shape with one plan, and a
+ * decision boundary's batches share another.
+ */
+const lastPlans: [PassPlan | null, PassPlan | null] = [null, null];
 
 /**
  * The plan for a pass of these sizes at the start of the free heap: the last
@@ -164,6 +168,7 @@ function passPlan(
   withLabels: boolean,
 ): PassPlan | null {
   const base = freeStart(rt);
+  const lastPlan = lastPlans[Number(withLabels)];
   const key = lastPlan?.key;
   if (
     key !== undefined && key[0] === m && key[1] === inputs && key[2] === hidden &&
@@ -203,11 +208,12 @@ function passPlan(
     sumsStart,
     sumsStart + inputs * hidden + hidden + hidden * outputs + outputs,
   );
-  lastPlan = {
+  const plan: PassPlan = {
     key: [m, inputs, hidden, outputs, Number(withLabels), base],
     buffer: rt.memory.buffer,
     at,
     views,
   };
-  return lastPlan;
+  lastPlans[Number(withLabels)] = plan;
+  return plan;
 }
