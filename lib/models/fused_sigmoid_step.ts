@@ -104,15 +104,9 @@ export function fusedSigmoidStep(
   lr: number,
   maxWork: number = FUSED_STEP_WORK,
 ): FusedStep | undefined {
-  const { weights1, bias1, weights2, bias2 } = weights;
-  const dtype = weights1.dtype;
-  if (!fusable([X, y, weights1, bias1, weights2, bias2], dtype)) return undefined;
-  const [inputs, hidden] = weights1.shape, outputs = weights2.shape[1];
-  const m = X.shape[0];
-  if (X.ndim !== 2 || X.shape[1] !== inputs || m === 0) return undefined;
-  if (y.ndim !== 2 || y.shape[0] !== m || y.shape[1] !== outputs) return undefined;
-  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
-
+  const sizes = fusedSizes(weights, X, y, maxWork);
+  if (sizes === undefined) return undefined;
+  const { m, inputs, hidden, outputs, dtype } = sizes;
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
@@ -166,13 +160,9 @@ export function fusedSigmoidForward(
   X: Tensor,
   maxWork: number = FUSED_FORWARD_WORK,
 ): Tensor | undefined {
-  const { weights1, bias1, weights2, bias2 } = weights;
-  const dtype = weights1.dtype;
-  if (!fusable([X, weights1, bias1, weights2, bias2], dtype)) return undefined;
-  const [inputs, hidden] = weights1.shape, outputs = weights2.shape[1];
-  const m = X.shape[0];
-  if (X.ndim !== 2 || X.shape[1] !== inputs || m === 0) return undefined;
-  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
+  const sizes = fusedSizes(weights, X, null, maxWork);
+  if (sizes === undefined) return undefined;
+  const { m, inputs, hidden, outputs, dtype } = sizes;
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
@@ -213,14 +203,34 @@ function passArrays(
   };
 }
 
-/** Whether the tensors are CPU float tensors of one dtype, none recording gradients. */
-function fusable(tensors: readonly Tensor[], dtype: string): boolean {
-  if (dtype !== "float64" && dtype !== "float32") return false;
-  for (const t of tensors) {
-    if (t.backend.name !== "cpu" || t.dtype !== dtype) return false;
-    if (t.requiresGrad) return false; // autograd needs the ops' graph
+/**
+ * The sizes of a fused pass over `X` (and labels `y`, for a step), or
+ * undefined where the ops must run it: not all CPU float tensors of one dtype,
+ * one recording gradients (autograd needs the ops' graph), shapes that do not
+ * fit (the ops say which), or more than `maxWork` multiply-adds.
+ */
+function fusedSizes(
+  weights: NeuralNetworkWeights,
+  X: Tensor,
+  y: Tensor | null,
+  maxWork: number,
+):
+  | { m: number; inputs: number; hidden: number; outputs: number; dtype: "float32" | "float64" }
+  | undefined {
+  const { weights1, bias1, weights2, bias2 } = weights;
+  const dtype = weights1.dtype;
+  if (dtype !== "float64" && dtype !== "float32") return undefined;
+  for (const t of [X, y ?? X, weights1, bias1, weights2, bias2]) {
+    if (t.backend.name !== "cpu" || t.dtype !== dtype || t.requiresGrad) return undefined;
   }
-  return true;
+  const [inputs, hidden] = weights1.shape, outputs = weights2.shape[1];
+  const m = X.shape[0];
+  if (X.ndim !== 2 || X.shape[1] !== inputs || m === 0) return undefined;
+  if (y !== null && (y.ndim !== 2 || y.shape[0] !== m || y.shape[1] !== outputs)) {
+    return undefined;
+  }
+  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
+  return { m, inputs, hidden, outputs, dtype };
 }
 
 /** The gradients' sums (in double whatever the dtype) and one row's hidden sums and errors. */
