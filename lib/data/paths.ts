@@ -275,12 +275,30 @@ export function join(...parts: string[]): string {
   return host.join(...parts);
 }
 
-/** The folder part of `path`, this system's way (see {@linkcode PathFlavour.dirname}). */
+/**
+ * The folder part of `path`, this system's way (see {@linkcode PathFlavour.dirname}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dirname } from "./paths.ts";
+ * if (Deno.build.os !== "windows") assert.equal(dirname("/data/ex2data2.txt"), "/data");
+ * ```
+ */
 export function dirname(path: string): string {
   return host.dirname(path);
 }
 
-/** The last part of `path`, this system's way (see {@linkcode PathFlavour.basename}). */
+/**
+ * The last part of `path`, this system's way (see {@linkcode PathFlavour.basename}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { basename } from "./paths.ts";
+ * if (Deno.build.os !== "windows") assert.equal(basename("/data/mnist/"), "mnist");
+ * ```
+ */
 export function basename(path: string): string {
   return host.basename(path);
 }

@@ -237,3 +237,30 @@ Deno.test("fused passes: the WebAssembly kernel and the TypeScript loop give the
     kernel[c].forEach((v, i) => assert.ok(Object.is(v, loop[c][i]), `case ${c} value ${i}`));
   }
 });
+
+Deno.test("step: each step disposes the activations its network's last step made, and no others", () => {
+  const { X, y } = microchips("float64");
+  for (const fused of [true, false]) {
+    // A subclass with its own forward steps op by op.
+    class OpByOp extends nn.NeuralNetwork {
+      override forward(X: nn.Tensor): nn.Tensor {
+        return super.forward(X);
+      }
+    }
+    const w = weights([2, 10, 1], "float64", 13);
+    const [net, other] = fused
+      ? [nn.NeuralNetwork.fromWeights(w), nn.NeuralNetwork.fromWeights(w)]
+      : [OpByOp.fromWeights(w), OpByOp.fromWeights(w)];
+    net.step(X, y, 0.5);
+    other.step(X, y, 0.5);
+    const [first1, first2, others1] = [net.a1!, net.a2!, other.a1!];
+    net.step(X, y, 0.5);
+    assert.ok(first1.isDisposed && first2.isDisposed, `${fused}: the last step's are disposed`);
+    assert.ok(!net.a1!.isDisposed && !net.a2!.isDisposed, `${fused}: this step's are kept`);
+    assert.ok(!others1.isDisposed, `${fused}: another network's are its own`);
+    // Activations set by hand (a forward pass) are not the step's to dispose.
+    const mine = net.forward(X);
+    net.step(X, y, 0.5);
+    assert.ok(!mine.isDisposed, `${fused}: a forward pass's a2 is left alone`);
+  }
+});
