@@ -50,7 +50,63 @@ export function wasmSigmoidPass(
   hidden: number,
   outputs: number,
 ): number | null {
-  const { x, labels, w1, b1, w2, b2, a1, a2, gw1, gb1, gw2, gb2 } = arrays;
+  const passes = wasmSigmoidPasses(arrays, m, inputs, hidden, outputs);
+  if (passes === null) return null;
+  const lossSum = passes.run();
+  const work = passes.arrays;
+  arrays.a2.set(work.a2);
+  if (arrays.labels !== null) {
+    arrays.a1.set(work.a1); // the forward pass alone needs only a2
+    for (const sum of ["gw1", "gb1", "gw2", "gb2"] as const) arrays[sum].set(work[sum]);
+  }
+  return lossSum;
+}
+
+/** Passes set up in the kernels' memory: see {@linkcode wasmSigmoidPasses}. */
+export interface WasmSigmoidPasses {
+  /**
+   * The pass's arrays in the kernels' memory (float64 views), the inputs,
+   * labels and weights copied in from the caller's; a pass reads the weights
+   * there, so they may be updated in place between passes.
+   */
+  readonly arrays: PassArrays;
+  /** One pass on `arrays` (the gradients' sums zeroed first); the sum of the loss's terms. */
+  run(): number;
+}
+
+/**
+ * Copies the inputs, labels and weights of a pass into the kernels' memory,
+ * once, for as many passes as the caller runs on them: a step's one pass, or
+ * `fusedSigmoidEpochs`'s many, whose weights are updated where they lie.
+ * Null, touching nothing, where the kernels do not run or an array is not
+ * float64. Nothing else may use the kernels' free memory between the passes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmSigmoidPasses } from "./fused_sigmoid_wasm.ts";
+ * const f = (...v: number[]) => Float64Array.from(v);
+ * const arrays = {
+ *   x: f(1, 2), labels: f(1, 0), w1: f(0), b1: f(0), w2: f(0), b2: f(0),
+ *   a1: f(0, 0), a2: f(0, 0), gw1: f(0), gb1: f(0), gw2: f(0), gb2: f(0), row: f(0), dz1: f(0),
+ * };
+ * const passes = wasmSigmoidPasses(arrays, 2, 1, 1, 1)!;
+ * assert.equal(passes.run(), 2 * Math.log(0.5)); // all weights 0: σ(0) = 0.5 everywhere
+ * passes.arrays.b2[0] = 1; // the output's bias, changed where the kernels read it
+ * assert.equal(passes.arrays.a2[0], 0.5);
+ * passes.run();
+ * assert.equal(passes.arrays.a2[0], 1 / (1 + Math.exp(-1)));
+ * assert.deepEqual([...arrays.b2], [0]); // the caller's arrays are left as they were
+ * ```
+ */
+export function wasmSigmoidPasses(
+  arrays: PassArrays,
+  m: number,
+  inputs: number,
+  hidden: number,
+  outputs: number,
+): WasmSigmoidPasses | null {
+  const { x, labels, w1, b1, w2, b2, a1, a2 } = arrays;
   if (
     !(x instanceof Float64Array && w1 instanceof Float64Array && b1 instanceof Float64Array &&
       w2 instanceof Float64Array && b2 instanceof Float64Array && a1 instanceof Float64Array &&
@@ -67,29 +123,28 @@ export function wasmSigmoidPass(
   views.b1.set(b1);
   views.w2.set(w2);
   views.b2.set(b2);
-  if (labels !== null) views.sums.fill(0);
   const { layer, backward } = kernels(rt);
-  // The products in the kernels; the sigmoids, the loss and the output error here, in
-  // JavaScript, where `Math.exp` costs less than a call to it from the kernels does.
-  layer(m, inputs, hidden, at.x, at.w1, at.b1, at.a1);
-  sigmoidInPlace(views.a1);
-  layer(m, hidden, outputs, at.a1, at.w2, at.b2, at.a2);
-  let lossSum = 0;
-  if (labels === null) sigmoidInPlace(views.a2);
-  else {
-    lossSum = outputError(views.a2, views.labels, views.dz2);
+  const run = (): number => {
+    // The products in the kernels; the sigmoids, the loss and the output error here, in
+    // JavaScript, where `Math.exp` costs less than a call to it from the kernels does.
+    layer(m, inputs, hidden, at.x, at.w1, at.b1, at.a1);
+    sigmoidInPlace(views.a1);
+    layer(m, hidden, outputs, at.a1, at.w2, at.b2, at.a2);
+    if (labels === null) {
+      sigmoidInPlace(views.a2);
+      return 0;
+    }
+    views.sums.fill(0);
+    const lossSum = outputError(views.a2, views.labels, views.dz2);
     const { x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1 } = at;
     backward(m, inputs, hidden, outputs, x, a1, w2, dz2, gw1, gb1, gw2, gb2, row, dz1);
-  }
-  a2.set(views.a2);
-  if (labels !== null) {
-    a1.set(views.a1); // the forward pass alone needs only a2
-    gw1.set(views.gw1);
-    gb1.set(views.gb1);
-    gw2.set(views.gw2);
-    gb2.set(views.gb2);
-  }
-  return lossSum;
+    return lossSum;
+  };
+  const work: PassArrays = {
+    ...views,
+    labels: labels === null ? null : views.labels,
+  };
+  return { arrays: work, run };
 }
 
 /** `z ← 1 / (1 + e^-z)` for each element, as the TypeScript loop computes σ. */

@@ -7,4 +7,4 @@
 export { type NeuralNetworkWeights, type TrainOptions, TwoLayerNetwork } from "./two_layer.ts";
 export { NeuralNetwork, type NeuralNetworkOptions } from "./neural_network.ts";
 export { SoftmaxNetwork, type SoftmaxNetworkOptions } from "./softmax_network.ts";
-export type { FusedStep } from "./fused_sigmoid_step.ts";
+export type { FusedEpochs, FusedStep } from "./fused_sigmoid_step.ts";

@@ -12,7 +12,13 @@ import { normalWeights } from "./weights.ts";
 import { defaultGenerator } from "../tensor/random.ts";
 import { ShapeError } from "../errors.ts";
 import { type NeuralNetworkWeights, TwoLayerNetwork } from "./two_layer.ts";
-import { fusedSigmoidForward, fusedSigmoidStep, type FusedStep } from "./fused_sigmoid_step.ts";
+import {
+  type FusedEpochs,
+  fusedSigmoidEpochs,
+  fusedSigmoidForward,
+  fusedSigmoidStep,
+  type FusedStep,
+} from "./fused_sigmoid_step.ts";
 
 /**
  * Options of a new network.
@@ -133,12 +139,18 @@ export class NeuralNetwork extends TwoLayerNetwork {
    * a subclass that rewrites any of them has its own code run, op by op.
    */
   protected override fusedStep(X: Tensor, y: Tensor, lr: number): FusedStep | undefined {
-    const book = NeuralNetwork.prototype, shell = TwoLayerNetwork.prototype;
-    if (
-      this.forward !== book.forward || this.loss !== book.loss ||
-      this.gradients !== book.gradients || this.backward !== shell.backward
-    ) return undefined;
-    return fusedSigmoidStep(this.weights(), X, y, lr);
+    return bookMethods(this) ? fusedSigmoidStep(this.weights(), X, y, lr) : undefined;
+  }
+
+  /** {@inheritDoc TwoLayerNetwork.fusedEpochs} */
+  protected override fusedEpochs(
+    X: Tensor,
+    y: Tensor,
+    lr: number,
+    epochs: number,
+  ): FusedEpochs | undefined {
+    if (!bookMethods(this) || this.step !== TwoLayerNetwork.prototype.step) return undefined;
+    return fusedSigmoidEpochs(this.weights(), X, y, lr, epochs);
   }
 
   /**
@@ -157,4 +169,16 @@ export class NeuralNetwork extends TwoLayerNetwork {
   predict(X: Tensor, threshold = 0.5): Tensor {
     return this.predictProba(X).gt(threshold).astype("int32");
   }
+}
+
+/**
+ * Whether `net`'s forward pass, loss, gradients and update are the book's (a
+ * fused kernel computes exactly those); a subclass that rewrites one has its
+ * own code run, op by op. (A function, not a private method: `fromWeights`
+ * makes networks without the constructor.)
+ */
+function bookMethods(net: NeuralNetwork): boolean {
+  const book = NeuralNetwork.prototype, shell = TwoLayerNetwork.prototype;
+  return net.forward === book.forward && net.loss === book.loss &&
+    net.gradients === book.gradients && net.backward === shell.backward;
 }

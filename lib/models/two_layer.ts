@@ -15,7 +15,7 @@ import { type DType, type Tensor, tidy } from "../tensor/mod.ts";
 import { tidyReusing } from "../tensor/tensor.ts";
 import { fit } from "../train/fit.ts";
 import { descend } from "./weights.ts";
-import type { FusedStep } from "./fused_sigmoid_step.ts";
+import type { FusedEpochs, FusedStep } from "./fused_sigmoid_step.ts";
 
 /**
  * The weights of a two-layer network, as in the book's `model.json`.
@@ -151,7 +151,9 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * loss; a loss that becomes NaN or infinite rejects with a
    * `NonFiniteLossError` naming the epoch. Afterwards `a1` and `a2` hold the
    * last step's activations; those of earlier steps are disposed (a step's
-   * memory is reused by the next: no fresh arrays in the loop).
+   * memory is reused by the next: no fresh arrays in the loop). Without an
+   * `onEpoch` (given, or a subclass's), a network with a fused kernel for
+   * many epochs (`fusedEpochs`) runs them in runs, with the same numbers.
    */
   async train(X: Tensor, y: Tensor, options: TrainOptions): Promise<number[]> {
     const name = `${this.constructor.name}.train`;
@@ -162,6 +164,9 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
     if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
       throw new RangeError(`${name}: expected a positive learning rate lr, found ${lr}`);
     }
+    // Epochs that nothing watches one by one may run many at once (`fusedEpochs`).
+    const watched = options.onEpoch !== undefined ||
+      this.onEpoch !== TwoLayerNetwork.prototype.onEpoch;
     const onEpoch = options.onEpoch ?? ((epoch: number, loss: number) => this.onEpoch(epoch, loss));
     const { losses } = await fit({
       epochs,
@@ -171,9 +176,27 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
       progress: options.progress ?? false,
       interruptible: false,
       step: () => ({ loss: this.step(X, y, lr) }),
-      onEpochEnd: (log) => onEpoch(log.epoch, log.loss),
+      onEpochEnd: watched ? (log) => onEpoch(log.epoch, log.loss) : undefined,
+      epochsAtOnce: (_epoch, count) => this.steps(X, y, lr, count),
     });
     return losses;
+  }
+
+  /**
+   * `count` steps at once where the network has a fused kernel for them
+   * (`fusedEpochs`), leaving the network as that many calls of `step` would;
+   * returns each step's loss, read, or undefined (nothing done) where it has
+   * none.
+   */
+  private steps(X: Tensor, y: Tensor, lr: number, count: number): number[] | undefined {
+    const fused = this.fusedEpochs(X, y, lr, count);
+    if (fused === undefined) return undefined;
+    const made = stepActivations.get(this);
+    for (const t of [this.a1, this.a2]) if (t !== null && made?.includes(t)) t.dispose();
+    Object.assign(this, fused.weights);
+    [this.a1, this.a2] = [fused.a1, fused.a2];
+    stepActivations.set(this, [fused.a1, fused.a2]);
+    return fused.losses;
   }
 
   /**
@@ -216,6 +239,21 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
    * the book's methods op by op.
    */
   protected fusedStep(_X: Tensor, _y: Tensor, _lr: number): FusedStep | undefined {
+    return undefined;
+  }
+
+  /**
+   * `epochs` of `step` in one call where a network has such a kernel (see
+   * `fusedSigmoidEpochs`), with the same bits as that many fused steps;
+   * undefined (the default) runs `step` epoch by epoch. `train` asks for it
+   * when nothing watches the epochs one by one (no `onEpoch`).
+   */
+  protected fusedEpochs(
+    _X: Tensor,
+    _y: Tensor,
+    _lr: number,
+    _epochs: number,
+  ): FusedEpochs | undefined {
     return undefined;
   }
 

@@ -137,6 +137,18 @@ export interface FitOptions<B> {
   progress?: string | ((epoch: number) => string) | false;
   /** Stop after the current batch on Ctrl-C or SIGTERM (in Deno; default true). */
   interruptible?: boolean;
+  /**
+   * Runs `count` whole epochs at once and returns their losses, stopping
+   * after a non-finite one; undefined to have `step` run them instead. For a
+   * loop of one full batch an epoch, where the work around a step costs more
+   * than the step (Part4-2: `NeuralNetwork.train`). `fit` asks for it only
+   * with `batchesPerEpoch: 1` and no `onEpochEnd`, `earlyStopping`,
+   * `schedule` or `scheduler`, which watch each epoch; between runs of about
+   * 20 ms it still draws the progress bar, hears Ctrl-C and stops on a
+   * non-finite loss. Each epoch is logged as one batch of one sample (a step
+   * that returns no `size`), with an equal share of its run's seconds.
+   */
+  epochsAtOnce?: (epoch: number, count: number) => readonly number[] | undefined;
 }
 
 /**
@@ -253,6 +265,55 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
   let lastRead = performance.now(), lastNote = performance.now();
   let best = Infinity, sinceBest = 0;
   const sign = earlyStopping?.mode === "max" ? -1 : 1;
+  let atOnce = perEpoch === 1 && !onEpochEnd && !earlyStopping && !schedule && !options.scheduler
+    ? options.epochsAtOnce
+    : undefined;
+  let runLength = 16; // epochs a run, doubled or halved towards RUN_MS
+
+  /**
+   * Runs epochs from `epoch` with `atOnce`, records them, and returns how
+   * many it ran; 0 when `atOnce` declines (`step` runs the epochs from here).
+   */
+  const runAtOnce = async (epoch: number): Promise<number> => {
+    const started = performance.now();
+    const losses = atOnce!(epoch, Math.min(runLength, epochs - epoch));
+    if (losses === undefined) {
+      atOnce = undefined;
+      return 0;
+    }
+    const ended = performance.now();
+    const seconds = (ended - started) / 1000 / losses.length;
+    for (let k = 0; k < losses.length; k++) {
+      const loss = losses[k];
+      if (!Number.isFinite(loss)) {
+        overall?.finish();
+        throw new NonFiniteLossError(loss, epoch + k, 0, 1);
+      }
+      result.losses.push(loss);
+      result.logs.push({ epoch: epoch + k, loss, seconds, samples: 1 });
+    }
+    runLength = ended - started < RUN_MS ? runLength * 2 : Math.max(1, runLength >> 1);
+    const last = epoch + losses.length - 1;
+    overall?.update(last + 1);
+    note(last, ended);
+    if (yielder.due()) await yielder.yield();
+    if (signals?.received) {
+      overall?.finish();
+      // Every epoch of the run is whole: the run stopped before the next one's first batch.
+      result.stopped = { reason: "signal", signal: signals.received, epoch: last + 1, batch: 0 };
+    }
+    return losses.length;
+  };
+
+  /** Off a terminal there is no bar: a long run says how far it is, now and then. */
+  const note = (epoch: number, now: number) => {
+    // (The clock first: asking whether stderr is a terminal is a system call, ~14 µs.)
+    if (label !== false && now - lastNote >= NOTE_EVERY_MS && !stderrIsTerminal()) {
+      lastNote = now;
+      const name = typeof label === "function" ? label(epoch) : label;
+      writeStderr(`${name}: ${epoch + 1} of ${epochs} epochs done\n`);
+    }
+  };
 
   /**
    * Reads the pending epochs' losses in one go and records them; false when
@@ -346,6 +407,12 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
 
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
+      const ran = atOnce === undefined ? 0 : await runAtOnce(epoch);
+      if (result.stopped !== null) return result;
+      if (ran > 0) {
+        epoch += ran - 1; // and the loop's own increment
+        continue;
+      }
       schedule?.(epoch);
       const bar = perEpochBar
         ? epochProgress(
@@ -403,13 +470,7 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
       pending.push(current);
       options.scheduler?.step();
       overall?.update(epoch + 1);
-      // Off a terminal there is no bar: a long run says how far it is, now and then.
-      // (The clock first: asking whether stderr is a terminal is a system call, ~14 µs.)
-      if (label !== false && ended - lastNote >= NOTE_EVERY_MS && !stderrIsTerminal()) {
-        lastNote = ended;
-        const name = typeof label === "function" ? label(epoch) : label;
-        writeStderr(`${name}: ${epoch + 1} of ${epochs} epochs done\n`);
-      }
+      note(epoch, ended);
       const due = readEvery === undefined
         ? readsSynchronously(current) || ended - lastRead >= READ_INTERVAL_MS
         : (epoch + 1) % readEvery === 0;
@@ -484,6 +545,9 @@ function readsSynchronously(epoch: Pending): boolean {
 
 /** Without `readEvery`, the least time between two reads of the GPU's losses. */
 const READ_INTERVAL_MS = 50;
+
+/** How long a run of `epochsAtOnce` may take before the bar, Ctrl-C and the rest are seen to. */
+const RUN_MS = 20;
 
 /** Gives the event loop a turn every 50 ms, so that signals and timers run. */
 class Yielder {

@@ -8,6 +8,7 @@ import * as nn from "../../mod.ts";
 import {
   FUSED_FORWARD_WORK,
   FUSED_STEP_WORK,
+  fusedSigmoidEpochs,
   fusedSigmoidForward,
   fusedSigmoidStep,
 } from "../../lib/models/fused_sigmoid_step.ts";
@@ -263,4 +264,110 @@ Deno.test("step: each step disposes the activations its network's last step made
     net.step(X, y, 0.5);
     assert.ok(!mine.isDisposed, `${fused}: a forward pass's a2 is left alone`);
   }
+});
+
+Deno.test("fused epochs: the bits of as many fused steps, kernels or loop, float64 or float32", () => {
+  const g = new nn.Generator(14);
+  for (const dtype of ["float64", "float32"] as const) {
+    const fresh = [() => weights([2, 10, 1], dtype, 15), () => weights([3, 4, 2], dtype, 16)];
+    const cases = [
+      { ...microchips(dtype), w: fresh[0]() },
+      {
+        X: nn.randn([9, 3], { generator: g, dtype }),
+        y: nn.rand([9, 2], { generator: g, dtype }),
+        w: fresh[1](),
+      },
+    ];
+    for (const wasm of [true, false]) {
+      setWasmEnabled(wasm);
+      try {
+        for (const [c, { X, y, w }] of cases.entries()) {
+          const where = `${dtype}, kernels ${wasm}, case ${c}`;
+          // lr 0.3, not a power of two: the update's rounding depends on its order.
+          let stepped = w, last = fusedSigmoidStep(w, X, y, 0.3)!;
+          const losses: number[] = [];
+          for (let e = 0; e < 7; e++) {
+            last = fusedSigmoidStep(stepped, X, y, 0.3)!;
+            losses.push(last.loss.item());
+            stepped = last.weights;
+          }
+          const seven = fusedSigmoidEpochs(w, X, y, 0.3, 7)!;
+          assert.deepEqual(seven.losses, losses, where);
+          for (const key of KEYS) {
+            assert.deepEqual(seven.weights[key].dataSync(), stepped[key].dataSync(), where);
+          }
+          assert.deepEqual(seven.a1.dataSync(), last.a1.dataSync(), where);
+          assert.deepEqual(seven.a2.dataSync(), last.a2.dataSync(), where);
+          assert.deepEqual(seven.a2.shape, last.a2.shape, where);
+          // The weights before the epochs are left as they were.
+          for (const key of KEYS) assert.deepEqual(w[key].dataSync(), fresh[c]()[key].dataSync());
+        }
+      } finally {
+        setWasmEnabled(true);
+      }
+    }
+  }
+});
+
+Deno.test("fused epochs: stop after the first epoch whose loss is not finite", () => {
+  // A 0/1 label on an output saturated to exactly that value: 0·ln 0 makes the loss NaN.
+  const one = (v: number) => nn.tensor([[v]], { dtype: "float64" });
+  const w = { weights1: one(1), bias1: one(0), weights2: one(1000), bias2: one(0) };
+  for (const wasm of [true, false]) {
+    setWasmEnabled(wasm);
+    try {
+      const run = fusedSigmoidEpochs(w, one(50), one(1), 0.5, 5)!;
+      assert.equal(run.losses.length, 1, `kernels ${wasm}`);
+      assert.ok(Number.isNaN(run.losses[0]));
+      // That epoch's update is made, as a step makes it.
+      const step = fusedSigmoidStep(w, one(50), one(1), 0.5)!;
+      for (const key of KEYS) {
+        assert.deepEqual(run.weights[key].dataSync(), step.weights[key].dataSync());
+      }
+    } finally {
+      setWasmEnabled(true);
+    }
+  }
+  // The cases a step leaves to the ops are left by the epochs too.
+  const w32 = weights([2, 3, 1], "float32", 17);
+  const X = nn.randn([4, 2], { dtype: "float64" }), y = nn.zeros([4, 1], { dtype: "float64" });
+  assert.equal(fusedSigmoidEpochs(w32, X, y, 0.5, 3), undefined); // mixed dtypes
+  assert.equal(fusedSigmoidEpochs(weights([2, 3, 1], "float64", 17), X, y, 0.5, 3, 10), undefined);
+});
+
+Deno.test("NeuralNetwork.train: unwatched epochs run at once, with the bits of epoch by epoch", async () => {
+  const { X, y } = microchips("float64");
+  const w = weights([2, 10, 1], "float64", 18);
+  let runs = 0;
+  class Runs extends nn.NeuralNetwork {
+    protected override fusedEpochs(X: nn.Tensor, y: nn.Tensor, lr: number, epochs: number) {
+      runs++;
+      return super.fusedEpochs(X, y, lr, epochs);
+    }
+  }
+  const atOnce = Runs.fromWeights(w);
+  const watched = Runs.fromWeights(w);
+  const seen: number[] = [];
+  const fast = await atOnce.train(X, y, { epochs: 300, lr: 0.5 });
+  assert.ok(runs >= 1 && runs < 300, `300 epochs in ${runs} runs`);
+  runs = 0;
+  const slow = await watched.train(X, y, { epochs: 300, lr: 0.5, onEpoch: (_, l) => seen.push(l) });
+  assert.equal(runs, 0);
+  assert.deepEqual(fast, slow);
+  assert.deepEqual(seen, slow);
+  assert.equal(fast.length, 300);
+  for (const key of KEYS) assert.deepEqual(atOnce[key].dataSync(), watched[key].dataSync());
+  assert.deepEqual(atOnce.a1!.dataSync(), watched.a1!.dataSync());
+  assert.deepEqual(atOnce.a2!.dataSync(), watched.a2!.dataSync());
+  // A subclass with its own step has it called each epoch.
+  let steps = 0;
+  class Counted extends nn.NeuralNetwork {
+    override step(X: nn.Tensor, y: nn.Tensor, lr: number): nn.Tensor {
+      steps++;
+      return super.step(X, y, lr);
+    }
+  }
+  const counted = await Counted.fromWeights(w).train(X, y, { epochs: 20, lr: 0.5 });
+  assert.equal(steps, 20);
+  assert.deepEqual(counted, slow.slice(0, 20));
 });

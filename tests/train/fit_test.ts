@@ -183,26 +183,33 @@ Deno.test("fit: Ctrl-C and SIGTERM stop after the current batch, and say where",
   const dir = await Deno.makeTempDir();
   try {
     const script = `${dir}/train.ts`;
+    // Four batches an epoch, step by step; or one, with the epochs run many at once.
     await Deno.writeTextFile(
       script,
       `import { fit, tensor } from "${mod}";
+const atOnce = Deno.args[0] === "at-once";
 let n = 0;
+const work = () => {
+  if (n++ === 5) console.log("started");
+  const until = performance.now() + 2; while (performance.now() < until); // 2 ms of "work"
+};
 const result = await fit({
   epochs: 1000,
-  batches: () => [0, 1, 2, 3],
+  batches: () => atOnce ? [0] : [0, 1, 2, 3],
+  batchesPerEpoch: atOnce ? 1 : 4,
   progress: false,
   step: () => {
-    if (n++ === 5) console.log("started");
-    const until = performance.now() + 2; while (performance.now() < until); // 2 ms of "work"
+    work();
     return { loss: tensor(1) };
   },
+  epochsAtOnce: atOnce ? (_, count) => Array.from({ length: count }, () => (work(), 1)) : undefined,
 });
 console.log(JSON.stringify({ ...result.stopped, epochsDone: result.losses.length, steps: n }));
 `,
     );
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const [signal, way] of [["SIGINT", ""], ["SIGTERM", ""], ["SIGINT", "at-once"]] as const) {
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", "--allow-read", script],
+        args: ["run", "--quiet", "--allow-read", script, way],
         stdout: "piped",
         stderr: "piped",
       }).spawn();
@@ -224,8 +231,17 @@ console.log(JSON.stringify({ ...result.stopped, epochsDone: result.losses.length
       assert.equal(stopped.reason, "signal");
       assert.equal(stopped.signal, signal);
       // Every finished epoch was read; the interrupted one stopped after a whole batch.
-      assert.equal(stopped.steps, stopped.epochsDone * 4 + stopped.batch, out);
-      assert.ok(stopped.batch >= 1 && stopped.batch <= 4, out);
+      if (way === "at-once") {
+        // A run's epochs are all whole: it stops before the next epoch's first batch.
+        assert.deepEqual([stopped.steps, stopped.epoch, stopped.batch], [
+          stopped.epochsDone,
+          stopped.epochsDone,
+          0,
+        ], out);
+      } else {
+        assert.equal(stopped.steps, stopped.epochsDone * 4 + stopped.batch, out);
+        assert.ok(stopped.batch >= 1 && stopped.batch <= 4, out);
+      }
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -248,4 +264,65 @@ Deno.test("fit: a scheduler steps after each epoch, as PyTorch's do", async () =
     progress: false,
   });
   assert.deepEqual(rates, [1, 1, 0.5, 0.5, 0.25, 0.25]);
+});
+
+Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining hands back to step", async () => {
+  const runs: [number, number][] = [];
+  let steps = 0;
+  const result = await fit({
+    epochs: 100,
+    batches: () => [0],
+    batchesPerEpoch: 1,
+    progress: false,
+    step: (_, epoch) => {
+      steps++;
+      return { loss: tensor(1000 + epoch) };
+    },
+    // Losses 0, 1, 2, … until epoch 60, then it declines.
+    epochsAtOnce: (epoch, count) => {
+      if (epoch >= 60) return undefined;
+      runs.push([epoch, count]);
+      return Array.from({ length: Math.min(count, 60 - epoch) }, (_, k) => epoch + k);
+    },
+  });
+  const expected = Array.from({ length: 100 }, (_, e) => e < 60 ? e : 1000 + e);
+  assert.deepEqual(result.losses, expected);
+  assert.deepEqual(result.logs.map((l) => l.epoch), expected.map((_, e) => e));
+  assert.ok(result.logs.every((l) => l.samples === 1 && l.seconds >= 0));
+  assert.equal(steps, 40);
+  // Each run starts where the last one ended, the first 16 epochs long.
+  assert.deepEqual(runs[0], [0, 16]);
+  for (let r = 1; r < runs.length; r++) {
+    assert.equal(runs[r][0], Math.min(runs[r - 1][0] + runs[r - 1][1], 60));
+  }
+
+  // Watched epochs (onEpochEnd) are stepped one by one; so are several batches an epoch.
+  for (const watch of [{ onEpochEnd: () => {} }, { batchesPerEpoch: 2 }]) {
+    let asked = 0;
+    const watched = await fit({
+      epochs: 5,
+      batches: () => [0],
+      batchesPerEpoch: 1,
+      progress: false,
+      step: () => ({ loss: tensor(2) }),
+      epochsAtOnce: () => (asked++, [1]),
+      ...watch,
+    });
+    assert.equal(asked, 0);
+    assert.deepEqual(watched.losses, [2, 2, 2, 2, 2]);
+  }
+
+  // A non-finite loss in a run is an error naming its epoch.
+  await assert.rejects(
+    fit({
+      epochs: 50,
+      batches: () => [0],
+      batchesPerEpoch: 1,
+      progress: false,
+      step: () => ({ loss: tensor(0) }),
+      epochsAtOnce: (epoch, count) =>
+        Array.from({ length: count }, (_, k) => epoch + k === 21 ? NaN : 0.5),
+    }),
+    (error: unknown) => error instanceof NonFiniteLossError && error.epoch === 21,
+  );
 });
