@@ -17,15 +17,15 @@
  * A float32 network computes in double and rounds what it stores (weights,
  * activations, the loss), where the ops round after each op.
  *
- * For float64, where the kernels run, the pass's products and backward sums
- * run as WebAssembly kernels and its sigmoids and loss as JavaScript loops
+ * For float64, where the kernels run, the pass's products, sigmoids and
+ * backward sums run as WebAssembly kernels and its loss as a JavaScript loop
  * over the same memory (`fused_sigmoid_wasm.ts`); elsewhere the TypeScript
- * loop here runs it all. Both give the same bits. The kernels are there for
- * the start: `deno run -A scripts/part4_2.ts` took 402–459 ms with them and
- * 473–598 with the loop alone (seven runs each, alternating, the kernels
- * switched off in a scratch copy), and 5000 bare steps in a fresh process
- * 170–189 ms against 176–257 (`bench/fused_sigmoid_step.ts`); warm, a pass
- * takes 22 µs against 25.
+ * loop here runs it all. The two agree to a few units in the last place (the
+ * kernels' sigmoid has an exponential of its own, two lanes at a time; the
+ * loop calls `Math.exp`), and exactly where σ saturates to 0 or 1. The
+ * kernels are there for speed: 5000 bare steps in a fresh process take
+ * 138–206 ms with them and 194–270 with the loop alone (`deno run -A
+ * bench/fused_sigmoid_step.ts 3`, alternating).
  *
  * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
  * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.
@@ -394,9 +394,8 @@ function gradientSums(inputs: number, hidden: number, outputs: number): Gradient
 }
 
 /**
- * The pass with the WebAssembly kernel where it runs (float64: compiled before
- * its first call, where the TypeScript loop's first calls are interpreted),
- * else with the TypeScript loop; both give the same bits.
+ * The pass with the WebAssembly kernels where they run (float64), else with
+ * the TypeScript loop; the two agree to a few units in the last place.
  */
 function runPass(
   arrays: PassArrays,

@@ -288,6 +288,26 @@ export const f32x4 = {
   relaxed_madd: simd(0x105),
 };
 
+/** Four 32-bit integer lanes. */
+export const i32x4 = {
+  /** Shifts each lane right by `bits` (an i32), copying the sign bit. */
+  shr_s: simd(0xac),
+  sub: simd(0xb1),
+  /** Two f64 lanes truncated towards zero into lanes 0 and 1 (saturating; NaN gives 0), 2 and 3 zero. */
+  trunc_sat_f64x2_s_zero: simd(0xfc),
+};
+
+/** Two 64-bit integer lanes. */
+export const i64x2 = {
+  /** Both lanes `n` (a constant). */
+  splat_const: (n: number): Code => [0x42, sleb(n), 0xfd, uleb(0x12)],
+  /** Lanes 0 and 1 of an i32x4, sign-extended. */
+  extend_low_i32x4_s: simd(0xc7),
+  /** Shifts each lane left by `bits` (an i32). */
+  shl: simd(0xcb),
+  add: simd(0xce),
+};
+
 /** Two double-precision lanes. */
 export const f64x2 = {
   splat: simd(0x14),
@@ -306,6 +326,8 @@ export const f64x2 = {
   div: simd(0xf3),
   pmin: simd(0xf6),
   pmax: simd(0xf7),
+  /** Each lane rounded to the nearest integer, ties to even. */
+  nearest: simd(0x94),
   relaxed_madd: simd(0x107),
 };
 
