@@ -48,10 +48,12 @@ import type { NeuralNetworkWeights } from "./two_layer.ts";
 
 /**
  * The most multiply-adds of a forward pass (`m·(in·hidden + hidden·out)`) that
- * the fused step takes: past it the ops' products (BLAS, WebAssembly) are the
- * faster (`deno run -A bench/fused_sigmoid_step.ts`, runs of a day: 2-10-1 at
- * 512 rows, work 15,360, fused 1.1–1.2× faster; 16-32-1 at 118 rows, 64,192,
- * the ops 1.3–1.7×).
+ * the fused step takes: past it the ops' products (BLAS) can be the faster
+ * (`deno run -A bench/fused_sigmoid_step.ts 3`: 2-10-1 at 512 rows, work
+ * 15,360, fused 1.9× faster; 16-32-1 at 512 rows, 278,528, the ops 1.3×).
+ * Since the sigmoid runs in the kernels, networks of two inputs stay faster
+ * fused well past it (2-64-1 at 8,192 rows: 1.3×); the limit still counts
+ * only the work, which is where many inputs make the ops win.
  */
 export const FUSED_STEP_WORK = 1 << 14;
 
