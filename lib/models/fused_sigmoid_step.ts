@@ -43,7 +43,7 @@
 import type { FloatArray } from "../tensor/dtype.ts";
 import { giveBack, takeArray } from "../tensor/cpu/reuse.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { wasmSigmoidPass, wasmSigmoidPasses } from "./fused_sigmoid_wasm.ts";
+import { wasmSigmoidPasses } from "./fused_sigmoid_wasm.ts";
 import type { NeuralNetworkWeights } from "./two_layer.ts";
 
 /**
@@ -113,38 +113,17 @@ export function fusedSigmoidStep(
   lr: number,
   maxWork: number = FUSED_STEP_WORK,
 ): FusedStep | undefined {
-  const sizes = fusedSizes(weights, X, y, maxWork);
-  if (sizes === undefined) return undefined;
-  const { m, inputs, hidden, outputs, dtype } = sizes;
-  const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
-  const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
-  const sums = gradientSums(inputs, hidden, outputs);
-  const arrays = passArrays(X, y, weights, a1, a2, sums);
-  const lossSum = runPass(arrays, m, inputs, hidden, outputs);
-  const { w1, b1, w2, b2 } = arrays;
-
-  // w - (Σ/m)·lr, as `descend` computes it from the gradients' `.mul(1 / m)`.
-  const perSample = 1 / m;
-  const backend = X.backend;
-  const wrap = (values: FloatArray, shape: number[]) =>
-    new Tensor(backend.fromArray(values), shape, dtype, backend);
-  const descend = (w: FloatArray, sum: Float64Array, shape: number[]) => {
-    const next = takeArray(dtype, w.length, false) as FloatArray;
-    for (let i = 0; i < w.length; i++) next[i] = w[i] - sum[i] * perSample * lr;
-    return wrap(next, shape);
-  };
-  const loss = takeArray(dtype, 1, false) as FloatArray;
-  loss[0] = lossSum * (-1 / m);
+  // One epoch of the epochs' pass: the same code, so the same bits as epoch by epoch.
+  const run = fusedSigmoidEpochs(weights, X, y, lr, 1, maxWork);
+  if (run === undefined) return undefined;
+  const { a1, a2 } = run;
+  const loss = takeArray(a1.dtype, 1, false) as FloatArray;
+  loss[0] = run.losses[0];
   return {
-    loss: wrap(loss, []),
-    a1: wrap(a1, [m, hidden]),
-    a2: wrap(a2, [m, outputs]),
-    weights: {
-      weights1: descend(w1, sums.gw1, [inputs, hidden]),
-      bias1: descend(b1, sums.gb1, [1, hidden]),
-      weights2: descend(w2, sums.gw2, [hidden, outputs]),
-      bias2: descend(b2, sums.gb2, [1, outputs]),
-    },
+    loss: new Tensor(X.backend.fromArray(loss), [], a1.dtype, X.backend),
+    a1,
+    a2,
+    weights: run.weights,
   };
 }
 
@@ -167,16 +146,16 @@ export interface FusedEpochs {
 }
 
 /**
- * `epochs` steps of `fusedSigmoidStep` on the same batch, one after another,
- * with the weights kept where the pass reads them (for float64, in the
- * kernels' memory) and updated in place: no tensors, copies or checks
- * between the epochs, which cost more than a small network's arithmetic (a
- * Part4-2 epoch's pass takes about 22 µs warm; the step around it added 4–5,
- * and `fit` around that 8–9). The same formulas in the same order, so the
- * same bits as that many steps: each loss is rounded to the dtype as the
- * step's loss tensor is. Stops after the first epoch whose loss is NaN or
- * infinite (that epoch's update made), as `fit` would. Undefined in the cases
- * the step leaves to the ops.
+ * `epochs` steps of the book's network on the same batch, one after
+ * another, with the weights kept where the pass reads them (for float64, in
+ * the kernels' memory) and updated in place: no tensors, copies or checks
+ * between the epochs, which cost more than a small network's arithmetic
+ * (warm, Part4-2's epochs take 15 µs so, and 20 a `fusedSigmoidStep` at a
+ * time in `fit`: `bench/fused_sigmoid_step.ts`). `fusedSigmoidStep` is one
+ * such epoch, so the two give the same bits; each loss is rounded to the
+ * dtype as the step's loss tensor is. Stops after the first epoch whose loss
+ * is NaN or infinite (that epoch's update made), as `fit` would. Undefined in
+ * the cases the step leaves to the ops.
  *
  * Chapter: 4.5 backpropagation; Part4-2.
  *
@@ -212,22 +191,11 @@ export function fusedSigmoidEpochs(
   const sizes = fusedSizes(weights, X, y, maxWork);
   if (sizes === undefined) return undefined;
   const { m, inputs, hidden, outputs, dtype } = sizes;
-  // The weights after the epochs start as copies of the weights before them.
-  const copy = (t: Tensor) => {
-    const values = takeArray(dtype, t.size, false) as FloatArray;
-    values.set(t.storage as FloatArray);
-    return values;
-  };
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
-  const arrays = passArrays(X, y, weights, a1, a2, sums);
-  Object.assign(arrays, {
-    w1: copy(weights.weights1),
-    b1: copy(weights.bias1),
-    w2: copy(weights.weights2),
-    b2: copy(weights.bias2),
-  });
+  // The weights after the epochs start as copies of the weights before them.
+  const arrays = passArrays(X, y, weightArrays(weights, true), a1, a2, sums);
   const wasm = wasmSigmoidPasses(arrays, m, inputs, hidden, outputs);
   const work = wasm?.arrays ?? arrays;
   const pass = wasm?.run ?? (() => {
@@ -235,10 +203,12 @@ export function fusedSigmoidEpochs(
     return passRows(arrays, m, inputs, hidden, outputs);
   });
   const perSample = 1 / m;
-  const updates = [[work.w1, work.gw1], [work.b1, work.gb1], [work.w2, work.gw2], [
-    work.b2,
-    work.gb2,
-  ]] as const;
+  const updates = [
+    [work.w1, work.gw1],
+    [work.b1, work.gb1],
+    [work.w2, work.gw2],
+    [work.b2, work.gb2],
+  ] as const;
   const losses: number[] = [];
   const store = takeArray(dtype, 1, false) as FloatArray; // rounds each loss as the step's does
   for (let e = 0; e < epochs; e++) {
@@ -298,7 +268,13 @@ export function fusedSigmoidForward(
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
   const a2 = takeArray(dtype, m * outputs, false) as FloatArray;
   const sums = gradientSums(inputs, hidden, outputs);
-  runPass(passArrays(X, null, weights, a1, a2, sums), m, inputs, hidden, outputs);
+  const arrays = passArrays(X, null, weightArrays(weights), a1, a2, sums);
+  const wasm = wasmSigmoidPasses(arrays, m, inputs, hidden, outputs);
+  if (wasm === null) passRows(arrays, m, inputs, hidden, outputs);
+  else {
+    wasm.run();
+    a2.set(wasm.arrays.a2);
+  }
   giveBack(a1); // a large grid's hidden layer goes back for the next batch
   return new Tensor(X.backend.fromArray(a2), [m, outputs], dtype, X.backend);
 }
@@ -311,7 +287,7 @@ export function fusedSigmoidForward(
 function passArrays(
   X: Tensor,
   y: Tensor | null,
-  weights: NeuralNetworkWeights,
+  weights: WeightArrays,
   a1: FloatArray,
   a2: FloatArray,
   sums: GradientSums,
@@ -320,10 +296,7 @@ function passArrays(
   return {
     x: storage(X),
     labels: y === null ? null : storage(y),
-    w1: storage(weights.weights1),
-    b1: storage(weights.bias1),
-    w2: storage(weights.weights2),
-    b2: storage(weights.bias2),
+    ...weights,
     a1,
     a2,
     gw1: sums.gw1,
@@ -333,6 +306,25 @@ function passArrays(
     row: sums.row,
     dz1: sums.dz1,
   };
+}
+
+/** The weights' arrays as a pass reads them. */
+type WeightArrays = Pick<PassArrays, "w1" | "b1" | "w2" | "b2">;
+
+/**
+ * The weights' own arrays, or with `copy` copies of them (from the reuse
+ * pool) for a pass that updates them in place.
+ */
+function weightArrays(weights: NeuralNetworkWeights, copy = false): WeightArrays {
+  const array = (t: Tensor) => {
+    const values = t.storage as FloatArray;
+    if (!copy) return values;
+    const fresh = takeArray(t.dtype, values.length, false) as FloatArray;
+    fresh.set(values);
+    return fresh;
+  };
+  const { weights1, bias1, weights2, bias2 } = weights;
+  return { w1: array(weights1), b1: array(bias1), w2: array(weights2), b2: array(bias2) };
 }
 
 /**
@@ -393,21 +385,6 @@ function gradientSums(inputs: number, hidden: number, outputs: number): Gradient
   const [gw1, gb1, gw2, gb2, row, dz1] = lengths.map((n) => all.subarray(at, at += n));
   lastSums = { sizes: [inputs, hidden, outputs], sums: { all, gw1, gb1, gw2, gb2, row, dz1 } };
   return lastSums.sums;
-}
-
-/**
- * The pass with the WebAssembly kernels where they run (float64), else with
- * the TypeScript loop; the two agree to a few units in the last place.
- */
-function runPass(
-  arrays: PassArrays,
-  m: number,
-  inputs: number,
-  hidden: number,
-  outputs: number,
-): number {
-  return wasmSigmoidPass(arrays, m, inputs, hidden, outputs) ??
-    passRows(arrays, m, inputs, hidden, outputs);
 }
 
 /**

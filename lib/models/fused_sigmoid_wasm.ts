@@ -1,10 +1,9 @@
 /**
  * The fused pass of the book's sigmoid network with the WebAssembly kernels
  * (`../tensor/cpu/wasm/kernels_sigmoid.ts`): the operands are copied into the
- * kernels' memory, the products, the sigmoids and the backward pass run
+ * kernels' memory once, the products, the sigmoids and the backward pass run
  * there, the loss and the output error in a JavaScript loop over the same
- * memory, and the activations and the gradients' sums are copied back.
- * float64 only: the TypeScript loop of `fused_sigmoid_step.ts` runs float32
+ * memory, and the caller reads what it keeps where it lies. float64 only: the TypeScript loop of `fused_sigmoid_step.ts` runs float32
  * networks (and everything where the kernels do not run). The two agree to a
  * few units in the last place: the kernels' sigmoid has an exponential of its
  * own, the loop calls `Math.exp`.
@@ -22,48 +21,6 @@ import {
   wasmRuntime,
 } from "../tensor/cpu/wasm/runtime.ts";
 
-/**
- * The pass over the rows, as `passRows` in `fused_sigmoid_step.ts` does it:
- * writes `a2`, and with labels `a1` and the gradients' sums, and returns the
- * sum of the loss's terms (0 without labels); null, touching nothing, where
- * the kernels do not run or an array is not float64.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { wasmSigmoidPass } from "./fused_sigmoid_wasm.ts";
- * const f = (...v: number[]) => Float64Array.from(v);
- * // One input, one hidden neuron, one output; all weights 0: every activation is σ(0) = 0.5.
- * const arrays = {
- *   x: f(1, 2), labels: f(1, 0), w1: f(0), b1: f(0), w2: f(0), b2: f(0),
- *   a1: f(0, 0), a2: f(0, 0), gw1: f(0), gb1: f(0), gw2: f(0), gb2: f(0), row: f(0), dz1: f(0),
- * };
- * const lossSum = wasmSigmoidPass(arrays, 2, 1, 1, 1);
- * assert.equal(lossSum, 2 * Math.log(0.5));
- * assert.deepEqual([...arrays.a2], [0.5, 0.5]);
- * assert.deepEqual([...arrays.gb2], [(0.5 - 1) + (0.5 - 0)]); // Σ (a2 - y)
- * assert.deepEqual([...arrays.gw2], [0.5 * -0.5 + 0.5 * 0.5]); // Σ a1·(a2 - y)
- * ```
- */
-export function wasmSigmoidPass(
-  arrays: PassArrays,
-  m: number,
-  inputs: number,
-  hidden: number,
-  outputs: number,
-): number | null {
-  const passes = wasmSigmoidPasses(arrays, m, inputs, hidden, outputs);
-  if (passes === null) return null;
-  const lossSum = passes.run();
-  const work = passes.arrays;
-  arrays.a2.set(work.a2);
-  if (arrays.labels !== null) {
-    arrays.a1.set(work.a1); // the forward pass alone needs only a2
-    for (const sum of ["gw1", "gb1", "gw2", "gb2"] as const) arrays[sum].set(work[sum]);
-  }
-  return lossSum;
-}
-
 /** Passes set up in the kernels' memory: see {@linkcode wasmSigmoidPasses}. */
 export interface WasmSigmoidPasses {
   /**
@@ -78,8 +35,8 @@ export interface WasmSigmoidPasses {
 
 /**
  * Copies the inputs, labels and weights of a pass into the kernels' memory,
- * once, for as many passes as the caller runs on them: a step's one pass, or
- * `fusedSigmoidEpochs`'s many, whose weights are updated where they lie.
+ * once, for as many passes as the caller runs on them: a forward pass's one,
+ * or `fusedSigmoidEpochs`'s many, whose weights are updated where they lie.
  * Null, touching nothing, where the kernels do not run or an array is not
  * float64. Nothing else may use the kernels' free memory between the passes.
  *

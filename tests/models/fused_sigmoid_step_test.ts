@@ -277,7 +277,7 @@ Deno.test("step: each step disposes the activations its network's last step made
   }
 });
 
-Deno.test("fused epochs: the bits of as many fused steps, kernels or loop, float64 or float32", () => {
+Deno.test("fused epochs: the bits of as many fused steps one at a time, kernels or loop, float64 or float32", () => {
   const g = new nn.Generator(14);
   for (const dtype of ["float64", "float32"] as const) {
     const fresh = [() => weights([2, 10, 1], dtype, 15), () => weights([3, 4, 2], dtype, 16)];
