@@ -155,7 +155,7 @@ export interface FusedEpochs {
  * such epoch, so the two give the same bits; each loss is rounded to the
  * dtype as the step's loss tensor is. Stops after the first epoch whose loss
  * is NaN or infinite (that epoch's update made), as `fit` would. Undefined in
- * the cases the step leaves to the ops.
+ * the cases the step leaves to the ops; a RangeError for fewer than one epoch.
  *
  * Chapter: 4.5 backpropagation; Part4-2.
  *
@@ -188,6 +188,11 @@ export function fusedSigmoidEpochs(
   epochs: number,
   maxWork: number = FUSED_STEP_WORK,
 ): FusedEpochs | undefined {
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RangeError(
+      `fusedSigmoidEpochs: expected a whole number of epochs ≥ 1, found ${epochs}`,
+    );
+  }
   const sizes = fusedSizes(weights, X, y, maxWork);
   if (sizes === undefined) return undefined;
   const { m, inputs, hidden, outputs, dtype } = sizes;

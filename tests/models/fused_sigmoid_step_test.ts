@@ -344,6 +344,13 @@ Deno.test("fused epochs: stop after the first epoch whose loss is not finite", (
   const X = nn.randn([4, 2], { dtype: "float64" }), y = nn.zeros([4, 1], { dtype: "float64" });
   assert.equal(fusedSigmoidEpochs(w32, X, y, 0.5, 3), undefined); // mixed dtypes
   assert.equal(fusedSigmoidEpochs(weights([2, 3, 1], "float64", 17), X, y, 0.5, 3, 10), undefined);
+  // Fewer than one epoch would leave the activations unwritten: an error, not garbage.
+  for (const epochs of [0, -1, 1.5, NaN]) {
+    assert.throws(
+      () => fusedSigmoidEpochs(weights([2, 3, 1], "float64", 17), X, y, 0.5, epochs),
+      (e: unknown) => e instanceof RangeError && e.message.includes(`found ${epochs}`),
+    );
+  }
 });
 
 Deno.test("NeuralNetwork.train: unwatched epochs run at once, with the bits of epoch by epoch", async () => {
