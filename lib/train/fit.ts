@@ -276,10 +276,18 @@ export async function fit<B>(options: FitOptions<B>): Promise<FitResult> {
    */
   const runAtOnce = async (epoch: number): Promise<number> => {
     const started = performance.now();
-    const losses = atOnce!(epoch, Math.min(runLength, epochs - epoch));
+    const count = Math.min(runLength, epochs - epoch);
+    const losses = atOnce!(epoch, count);
     if (losses === undefined) {
       atOnce = undefined;
       return 0;
+    }
+    if (losses.length < 1 || losses.length > count) {
+      overall?.finish();
+      throw new RangeError(
+        `fit: expected epochsAtOnce to return the losses of 1 to ${count} epochs from epoch ` +
+          `${epoch}, found ${losses.length}`,
+      );
     }
     const ended = performance.now();
     const seconds = (ended - started) / 1000 / losses.length;

@@ -312,6 +312,23 @@ Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining
     assert.deepEqual(watched.losses, [2, 2, 2, 2, 2]);
   }
 
+  // A run must return the losses of 1 to `count` epochs.
+  for (const extra of [-16, 1]) {
+    await assert.rejects(
+      fit({
+        epochs: 50,
+        batches: () => [0],
+        batchesPerEpoch: 1,
+        progress: false,
+        step: () => ({ loss: tensor(0) }),
+        epochsAtOnce: (_, count) => Array(count + extra).fill(0.5),
+      }),
+      (error: unknown) =>
+        error instanceof RangeError &&
+        error.message.includes(`1 to 16 epochs from epoch 0, found ${16 + extra}`),
+    );
+  }
+
   // A non-finite loss in a run is an error naming its epoch.
   await assert.rejects(
     fit({
