@@ -3,7 +3,8 @@
  * paying: a step each way (fused, and the network's methods op by op) and a forward pass each way
  * (fused, and `predictProba`'s ops) on growing batches, in one process, best of several rounds
  * after a warm-up. Prints µs per call and the ratio; the limits `FUSED_STEP_WORK` and
- * `FUSED_FORWARD_WORK` sit about where the ratios reach 1. Then Part4-2's 5000 steps from a cold
+ * `FUSED_FORWARD_WORK` sit about where the ratios reach 1 for wide networks, and `FUSED_NARROW`
+ * says which networks are narrow enough to take the fused passes past them. Then Part4-2's 5000 steps from a cold
  * start, each in a fresh process, with the WebAssembly kernel and with the TypeScript loop, and
  * 5000 epochs of `net.train` warm and from a fresh process, run at once and epoch by epoch.
  *
@@ -13,6 +14,7 @@
 import * as nn from "../mod.ts";
 import {
   FUSED_FORWARD_WORK,
+  FUSED_NARROW,
   FUSED_STEP_WORK,
   fusedSigmoidForward,
   fusedSigmoidStep,
@@ -94,13 +96,15 @@ function time(step: () => void, steps: number): number {
 console.log(`Deno ${Deno.version.deno}, ${describeBackend()}`);
 console.log(
   `limits: FUSED_STEP_WORK = ${FUSED_STEP_WORK}, FUSED_FORWARD_WORK = ${FUSED_FORWARD_WORK} ` +
-    "multiply-adds a forward pass (m·(in·h + h·out)); µs, best of the rounds",
+    `multiply-adds a forward pass (m·(in·h + h·out)), but none for in + out ≤ ${FUSED_NARROW}; ` +
+    "µs, best of the rounds",
 );
 console.log(
   "sizes        rows     work   step: fused      ops  ops/fused   forward: fused      ops  ops/fused",
 );
-const mark = (work: number, limit: number) => work > limit ? "*" : " ";
-for (const [inputs, hidden] of [[2, 10], [2, 64], [16, 32]]) {
+// Past a limit, only networks no wider than FUSED_NARROW still run fused (float64, the kernels).
+const mark = (work: number, limit: number, narrow: boolean) => work > limit && !narrow ? "*" : " ";
+for (const [inputs, hidden] of [[2, 10], [2, 64], [4, 32], [8, 32], [16, 32]]) {
   for (const rows of [118, 512, 2048, 4096, 8192]) {
     const g = new nn.Generator(0);
     const X = nn.randn([rows, inputs], { generator: g, dtype: "float64" });
@@ -108,6 +112,7 @@ for (const [inputs, hidden] of [[2, 10], [2, 64], [16, 32]]) {
     nn.manualSeed(0);
     const start = new nn.NeuralNetwork(inputs, hidden, 1).weights();
     const work = rows * (inputs * hidden + hidden);
+    const narrow = inputs + 1 <= FUSED_NARROW;
     const steps = Math.max(20, Math.round(4e6 / work));
     let fusedWeights: NeuralNetworkWeights = start;
     // Past the limits too (Infinity), to see where the ops overtake the fused passes.
@@ -129,9 +134,9 @@ for (const [inputs, hidden] of [[2, 10], [2, 64], [16, 32]]) {
     const forwardCells = [forward, forwardOps].map((v) => v.toFixed(1).padStart(9)).join("");
     console.log(
       `${inputs}-${hidden}-1`.padEnd(10) + String(rows).padStart(6) + String(work).padStart(9) +
-        "        " + cells + (ops / fused).toFixed(2).padStart(10) + mark(work, FUSED_STEP_WORK) +
-        "           " + forwardCells +
-        (forwardOps / forward).toFixed(2).padStart(10) + mark(work, FUSED_FORWARD_WORK),
+        "        " + cells + (ops / fused).toFixed(2).padStart(10) +
+        mark(work, FUSED_STEP_WORK, narrow) + "           " + forwardCells +
+        (forwardOps / forward).toFixed(2).padStart(10) + mark(work, FUSED_FORWARD_WORK, narrow),
     );
   }
 }

@@ -28,7 +28,8 @@
  * bench/fused_sigmoid_step.ts 3`, alternating).
  *
  * It pays only while the ops' overhead dominates: past `FUSED_STEP_WORK`
- * multiply-adds a forward pass, the ops' products (BLAS, WebAssembly) win.
+ * multiply-adds a forward pass, the ops' products (BLAS) can win, except in
+ * networks narrow enough (`FUSED_NARROW`) that the sigmoids outweigh them.
  *
  * `fusedSigmoidEpochs` runs many such steps in one call, for `train` when
  * nothing watches the epochs one by one: the weights stay where the pass
@@ -43,23 +44,35 @@
 import type { FloatArray } from "../tensor/dtype.ts";
 import { giveBack, takeArray } from "../tensor/cpu/reuse.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { wasmRuntime } from "../tensor/cpu/wasm/runtime.ts";
 import { wasmSigmoidPasses } from "./fused_sigmoid_wasm.ts";
 import type { NeuralNetworkWeights } from "./two_layer.ts";
 
 /**
  * The most multiply-adds of a forward pass (`m·(in·hidden + hidden·out)`) that
- * the fused step takes: past it the ops' products (BLAS) can be the faster
- * (`deno run -A bench/fused_sigmoid_step.ts 3`: 2-10-1 at 512 rows, work
- * 15,360, fused 1.9× faster; 16-32-1 at 512 rows, 278,528, the ops 1.3×).
- * Since the sigmoid runs in the kernels, networks of two inputs stay faster
- * fused well past it (2-64-1 at 8,192 rows: 1.3×); the limit still counts
- * only the work, which is where many inputs make the ops win.
+ * the fused step takes, unless the network is narrow (`FUSED_NARROW`): past
+ * it the ops' products (BLAS) can be the faster (`deno run -A
+ * bench/fused_sigmoid_step.ts 3`: 2-10-1 at 512 rows, work 15,360, fused 1.9×
+ * faster; 16-32-1 at 512 rows, 278,528, the ops 1.3×).
  */
 export const FUSED_STEP_WORK = 1 << 14;
 
 /**
- * The same for the forward pass alone, set for a decision boundary's
- * 4,096-point batches of the 2-10-1 network (work 122,880). Warm, the ops'
+ * Networks at most this narrow (inputs + outputs: the multiply-adds a hidden
+ * unit adds to each row's forward pass) take the fused passes at any size
+ * where the WebAssembly kernels run them (float64): the sigmoids outweigh
+ * products that thin, and the kernels' sigmoid is faster than the ops'. A
+ * step, fused against ops, at 118 to 8,192 rows (`deno run -A
+ * bench/fused_sigmoid_step.ts 3`): 2-10-1 1.6–3.3× faster; 2-64-1 1.1–1.7×
+ * (0.8 at 2,048 rows); 4-32-1 1.2–1.8×; 8-32-1 1.0–1.5×; 16-32-1 0.7–1.2×.
+ * In float32, where the TypeScript loop runs the pass, 2-10-1 falls behind
+ * the ops from 2,048 rows (a scratch run of the same bench).
+ */
+export const FUSED_NARROW = 5;
+
+/**
+ * The same for the forward pass alone (narrow networks aside), set for a
+ * decision boundary's 4,096-point batches of the 2-10-1 network (work 122,880). Warm, the ops'
  * forward pass is about as fast or faster (the bench: 0.7–0.95 of the fused
  * pass's time); cold, as a script's one plot runs it, the fused pass saved
  * Part4-2's script 26–180 ms (four runs each way, alternating).
@@ -88,7 +101,9 @@ export interface FusedStep {
  * at rate `lr`, in one pass; undefined where the ops must run it instead:
  * another backend than the CPU, another dtype than float32 or float64, mixed
  * dtypes, shapes that do not fit (the ops say which), a weight that records
- * gradients, or more work than `maxWork` (`FUSED_STEP_WORK`; the bench lifts it).
+ * gradients, or more work than `maxWork` (by default `FUSED_STEP_WORK`, which
+ * a network no wider than `FUSED_NARROW` passes where the kernels run; given,
+ * it holds for every network: the bench lifts it, tests lower it).
  *
  * @example
  * ```ts
@@ -111,7 +126,7 @@ export function fusedSigmoidStep(
   X: Tensor,
   y: Tensor,
   lr: number,
-  maxWork: number = FUSED_STEP_WORK,
+  maxWork?: number,
 ): FusedStep | undefined {
   // One epoch of the epochs' pass: the same code, so the same bits as epoch by epoch.
   const run = fusedSigmoidEpochs(weights, X, y, lr, 1, maxWork);
@@ -186,14 +201,14 @@ export function fusedSigmoidEpochs(
   y: Tensor,
   lr: number,
   epochs: number,
-  maxWork: number = FUSED_STEP_WORK,
+  maxWork?: number,
 ): FusedEpochs | undefined {
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new RangeError(
       `fusedSigmoidEpochs: expected a whole number of epochs ≥ 1, found ${epochs}`,
     );
   }
-  const sizes = fusedSizes(weights, X, y, maxWork);
+  const sizes = fusedSizes(weights, X, y, maxWork ?? FUSED_STEP_WORK, maxWork === undefined);
   if (sizes === undefined) return undefined;
   const { m, inputs, hidden, outputs, dtype } = sizes;
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
@@ -265,9 +280,15 @@ export function fusedSigmoidEpochs(
 export function fusedSigmoidForward(
   weights: NeuralNetworkWeights,
   X: Tensor,
-  maxWork: number = FUSED_FORWARD_WORK,
+  maxWork?: number,
 ): Tensor | undefined {
-  const sizes = fusedSizes(weights, X, null, maxWork);
+  const sizes = fusedSizes(
+    weights,
+    X,
+    null,
+    maxWork ?? FUSED_FORWARD_WORK,
+    maxWork === undefined,
+  );
   if (sizes === undefined) return undefined;
   const { m, inputs, hidden, outputs, dtype } = sizes;
   const a1 = takeArray(dtype, m * hidden, false) as FloatArray;
@@ -336,13 +357,15 @@ function weightArrays(weights: NeuralNetworkWeights, copy = false): WeightArrays
  * The sizes of a fused pass over `X` (and labels `y`, for a step), or
  * undefined where the ops must run it: not all CPU float tensors of one dtype,
  * one recording gradients (autograd needs the ops' graph), shapes that do not
- * fit (the ops say which), or more than `maxWork` multiply-adds.
+ * fit (the ops say which), or more than `maxWork` multiply-adds (unless
+ * `narrowPasses` and the network is narrow enough, see `FUSED_NARROW`).
  */
 function fusedSizes(
   weights: NeuralNetworkWeights,
   X: Tensor,
   y: Tensor | null,
   maxWork: number,
+  narrowPasses: boolean,
 ):
   | { m: number; inputs: number; hidden: number; outputs: number; dtype: "float32" | "float64" }
   | undefined {
@@ -358,7 +381,11 @@ function fusedSizes(
   if (y !== null && (y.ndim !== 2 || y.shape[0] !== m || y.shape[1] !== outputs)) {
     return undefined;
   }
-  if (m * (inputs * hidden + hidden * outputs) > maxWork) return undefined;
+  if (m * (inputs * hidden + hidden * outputs) > maxWork) {
+    const narrow = narrowPasses && inputs + outputs <= FUSED_NARROW && dtype === "float64" &&
+      wasmRuntime() !== null;
+    if (!narrow) return undefined;
+  }
   return { m, inputs, hidden, outputs, dtype };
 }
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as nn from "../../mod.ts";
 import {
   FUSED_FORWARD_WORK,
+  FUSED_NARROW,
   FUSED_STEP_WORK,
   fusedSigmoidEpochs,
   fusedSigmoidForward,
@@ -126,12 +127,32 @@ Deno.test("fused step: the cases it leaves to the ops", () => {
   assert.equal(fusedSigmoidStep({ ...w, weights1: tracked }, X, y, 0.5), undefined);
   assert.equal(fusedSigmoidStep(w, X.reshape([59, 4]), y, 0.5), undefined);
   assert.equal(fusedSigmoidStep(w, X, y.reshape([59, 2]), 0.5), undefined);
-  // More work than FUSED_STEP_WORK: the ops' products are faster there.
-  const rows = Math.floor(FUSED_STEP_WORK / (2 * 10 + 10 * 1)) + 1;
-  const big = nn.zeros([rows, 2], { dtype: "float64" }),
+  // More work than FUSED_STEP_WORK in a wide network: the ops' products are faster there.
+  const wide = weights([16, 4, 1], "float64", 4);
+  const rows = Math.floor(FUSED_STEP_WORK / (16 * 4 + 4 * 1)) + 1;
+  const big = nn.zeros([rows, 16], { dtype: "float64" }),
     labels = nn.zeros([rows, 1], { dtype: "float64" });
-  assert.equal(fusedSigmoidStep(w, big, labels, 0.5), undefined);
-  assert.ok(fusedSigmoidStep(w, big.slice(0, rows - 1), labels.slice(0, rows - 1), 0.5));
+  assert.equal(fusedSigmoidStep(wide, big, labels, 0.5), undefined);
+  assert.ok(fusedSigmoidStep(wide, big.slice(0, rows - 1), labels.slice(0, rows - 1), 0.5));
+  // A narrow one (inputs + outputs ≤ FUSED_NARROW) stays fused past it where the kernels run,
+  // and only there: not with them off, nor in float32 (the TypeScript loop).
+  assert.ok(2 + 1 <= FUSED_NARROW);
+  const many = Math.floor(FUSED_STEP_WORK / (2 * 10 + 10 * 1)) + 1;
+  const [X2, y2] = [
+    nn.zeros([many, 2], { dtype: "float64" }),
+    nn.zeros([many, 1], { dtype: "float64" }),
+  ];
+  assert.ok(fusedSigmoidStep(w, X2, y2, 0.5) !== undefined);
+  assert.equal(fusedSigmoidStep(w, X2, y2, 0.5, FUSED_STEP_WORK), undefined); // a limit given holds
+  setWasmEnabled(false);
+  try {
+    assert.equal(fusedSigmoidStep(w, X2, y2, 0.5), undefined);
+  } finally {
+    setWasmEnabled(true);
+  }
+  const w32 = weights([2, 10, 1], "float32", 4);
+  assert.equal(fusedSigmoidStep(w32, X2.astype("float32"), y2.astype("float32"), 0.5), undefined);
+  assert.ok(fusedSigmoidStep(w32, X.astype("float32"), y.astype("float32"), 0.5) !== undefined);
 });
 
 Deno.test("NeuralNetwork.step: fused for the book's own methods, op by op for a subclass's", () => {
@@ -168,15 +189,29 @@ Deno.test("fused forward: predictProba's numbers, and the ops past the limit", (
   assertClose(fused.dataSync(), byOps(X).dataSync(), 1e-13, 1e-16, "a2");
   const net = nn.NeuralNetwork.fromWeights(w);
   assert.deepEqual(net.predictProba(X).dataSync(), fused.dataSync()); // predictProba takes it
-  // Past FUSED_FORWARD_WORK the ops run it, with the same numbers.
-  const big = nn.randn([Math.ceil(FUSED_FORWARD_WORK / (3 * 5 + 5 * 2)) + 1, 3], { generator: g });
-  assert.equal(fusedSigmoidForward(w, big.astype("float64")), undefined);
+  // Past FUSED_FORWARD_WORK a wide network's forward pass runs as the ops, with the same numbers.
+  const wide = weights([8, 5, 2], "float64", 6);
+  const wideNet = nn.NeuralNetwork.fromWeights(wide);
+  const big = nn.randn([Math.ceil(FUSED_FORWARD_WORK / (8 * 5 + 5 * 2)) + 1, 8], {
+    generator: g,
+    dtype: "float64",
+  });
+  assert.ok(8 + 2 > FUSED_NARROW);
+  assert.equal(fusedSigmoidForward(wide, big), undefined);
   assertClose(
-    net.predictProba(big.astype("float64")).dataSync(),
-    byOps(big.astype("float64")).dataSync(),
+    wideNet.predictProba(big).dataSync(),
+    big.matmul(wide.weights1).add(wide.bias1).sigmoid().matmul(wide.weights2).add(wide.bias2)
+      .sigmoid().dataSync(),
     1e-13,
     1e-16,
   );
+  // A narrow one (3 + 2 ≤ FUSED_NARROW) stays fused past it, where the kernels run.
+  assert.ok(3 + 2 <= FUSED_NARROW);
+  const many = nn.randn([Math.ceil(FUSED_FORWARD_WORK / (3 * 5 + 5 * 2)) + 1, 3], {
+    generator: g,
+    dtype: "float64",
+  });
+  assertClose(fusedSigmoidForward(w, many)!.dataSync(), byOps(many).dataSync(), 1e-13, 1e-16);
   assert.equal(fusedSigmoidForward(w, X.astype("float32")), undefined); // mixed dtypes
   assert.equal(fusedSigmoidForward(w, X.reshape([1500, 2])), undefined); // wrong width
 });
