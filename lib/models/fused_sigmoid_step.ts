@@ -389,17 +389,14 @@ function fusedSizes(
   return { m, inputs, hidden, outputs, dtype };
 }
 
-/** The gradients' sums (in double whatever the dtype) and one row's hidden sums and errors. */
-interface GradientSums {
-  /** All of them, one after another (zeroed at once). */
+/**
+ * The gradients' sums (in double whatever the dtype) and one row's hidden
+ * sums and errors, as a pass takes them, and `all` of them one after another
+ * (zeroed at once).
+ */
+type GradientSums = Pick<PassArrays, "gw1" | "gb1" | "gw2" | "gb2" | "row" | "dz1"> & {
   all: Float64Array;
-  gw1: Float64Array;
-  gb1: Float64Array;
-  gw2: Float64Array;
-  gb2: Float64Array;
-  row: Float64Array;
-  dz1: Float64Array;
-}
+};
 
 /** The last step's sums, kept for the next step of the same sizes (5000 steps, one set). */
 let lastSums: { sizes: number[]; sums: GradientSums } | undefined;

@@ -266,23 +266,35 @@ Deno.test("fit: a scheduler steps after each epoch, as PyTorch's do", async () =
   assert.deepEqual(rates, [1, 1, 0.5, 0.5, 0.25, 0.25]);
 });
 
-Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining hands back to step", async () => {
-  const runs: [number, number][] = [];
-  let steps = 0;
-  const result = await fit({
-    epochs: 100,
+/** A loop of one batch an epoch whose steps return `loss`, with `epochsAtOnce` and more options. */
+function fullBatch(
+  epochs: number,
+  epochsAtOnce: (epoch: number, count: number) => number[] | undefined,
+  more: Partial<Parameters<typeof fit<number>>[0]> = {},
+) {
+  return fit({
+    epochs,
     batches: () => [0],
     batchesPerEpoch: 1,
     progress: false,
+    step: () => ({ loss: tensor(2) }),
+    epochsAtOnce,
+    ...more,
+  });
+}
+
+Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining hands back to step", async () => {
+  const runs: [number, number][] = [];
+  let steps = 0;
+  // Losses 0, 1, 2, … until epoch 60, then it declines.
+  const result = await fullBatch(100, (epoch, count) => {
+    if (epoch >= 60) return undefined;
+    runs.push([epoch, count]);
+    return Array.from({ length: Math.min(count, 60 - epoch) }, (_, k) => epoch + k);
+  }, {
     step: (_, epoch) => {
       steps++;
       return { loss: tensor(1000 + epoch) };
-    },
-    // Losses 0, 1, 2, … until epoch 60, then it declines.
-    epochsAtOnce: (epoch, count) => {
-      if (epoch >= 60) return undefined;
-      runs.push([epoch, count]);
-      return Array.from({ length: Math.min(count, 60 - epoch) }, (_, k) => epoch + k);
     },
   });
   const expected = Array.from({ length: 100 }, (_, e) => e < 60 ? e : 1000 + e);
@@ -299,15 +311,7 @@ Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining
   // Watched epochs (onEpochEnd) are stepped one by one; so are several batches an epoch.
   for (const watch of [{ onEpochEnd: () => {} }, { batchesPerEpoch: 2 }]) {
     let asked = 0;
-    const watched = await fit({
-      epochs: 5,
-      batches: () => [0],
-      batchesPerEpoch: 1,
-      progress: false,
-      step: () => ({ loss: tensor(2) }),
-      epochsAtOnce: () => (asked++, [1]),
-      ...watch,
-    });
+    const watched = await fullBatch(5, () => (asked++, [1]), watch);
     assert.equal(asked, 0);
     assert.deepEqual(watched.losses, [2, 2, 2, 2, 2]);
   }
@@ -315,14 +319,7 @@ Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining
   // A run must return the losses of 1 to `count` epochs.
   for (const extra of [-16, 1]) {
     await assert.rejects(
-      fit({
-        epochs: 50,
-        batches: () => [0],
-        batchesPerEpoch: 1,
-        progress: false,
-        step: () => ({ loss: tensor(0) }),
-        epochsAtOnce: (_, count) => Array(count + extra).fill(0.5),
-      }),
+      fullBatch(50, (_, count) => Array(count + extra).fill(0.5)),
       (error: unknown) =>
         error instanceof RangeError &&
         error.message.includes(`1 to 16 epochs from epoch 0, found ${16 + extra}`),
@@ -331,15 +328,10 @@ Deno.test("fit: epochsAtOnce runs the epochs nothing watches, in runs; declining
 
   // A non-finite loss in a run is an error naming its epoch.
   await assert.rejects(
-    fit({
-      epochs: 50,
-      batches: () => [0],
-      batchesPerEpoch: 1,
-      progress: false,
-      step: () => ({ loss: tensor(0) }),
-      epochsAtOnce: (epoch, count) =>
-        Array.from({ length: count }, (_, k) => epoch + k === 21 ? NaN : 0.5),
-    }),
+    fullBatch(
+      50,
+      (epoch, count) => Array.from({ length: count }, (_, k) => epoch + k === 21 ? NaN : 0.5),
+    ),
     (error: unknown) => error instanceof NonFiniteLossError && error.epoch === 21,
   );
 });
