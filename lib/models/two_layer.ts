@@ -191,11 +191,8 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
   private steps(X: Tensor, y: Tensor, lr: number, count: number): number[] | undefined {
     const fused = this.fusedEpochs(X, y, lr, count);
     if (fused === undefined) return undefined;
-    const made = stepActivations.get(this);
-    for (const t of [this.a1, this.a2]) if (t !== null && made?.includes(t)) t.dispose();
-    Object.assign(this, fused.weights);
-    [this.a1, this.a2] = [fused.a1, fused.a2];
-    stepActivations.set(this, [fused.a1, fused.a2]);
+    disposeStepActivations(this);
+    adoptFused(this, fused);
     return fused.losses;
   }
 
@@ -213,14 +210,11 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
   step(X: Tensor, y: Tensor, lr: number): Tensor {
     // The last step's activations are not needed (forward makes new ones): their
     // memory goes back before this step's forward asks for as much.
-    const made = stepActivations.get(this);
-    for (const t of [this.a1, this.a2]) if (t !== null && made?.includes(t)) t.dispose();
+    disposeStepActivations(this);
     this.a1 = this.a2 = null;
     const fused = this.fusedStep(X, y, lr);
     if (fused !== undefined) {
-      Object.assign(this, fused.weights);
-      [this.a1, this.a2] = [fused.a1, fused.a2];
-      stepActivations.set(this, [fused.a1, fused.a2]);
+      adoptFused(this, fused);
       return fused.loss;
     }
     const { loss } = tidy(() => {
@@ -300,6 +294,19 @@ export abstract class TwoLayerNetwork implements NeuralNetworkWeights {
       );
     }
   }
+}
+
+/** Disposes the activations of `net`'s last step (not ones set by hand, by a forward pass). */
+function disposeStepActivations(net: TwoLayerNetwork): void {
+  const made = stepActivations.get(net);
+  for (const t of [net.a1, net.a2]) if (t !== null && made?.includes(t)) t.dispose();
+}
+
+/** Takes a fused step's or epochs' new weights and last activations into `net`. */
+function adoptFused(net: TwoLayerNetwork, fused: FusedStep | FusedEpochs): void {
+  Object.assign(net, fused.weights);
+  [net.a1, net.a2] = [fused.a1, fused.a2];
+  stepActivations.set(net, [fused.a1, fused.a2]);
 }
 
 function pick(weights: NeuralNetworkWeights): NeuralNetworkWeights {
