@@ -6,7 +6,8 @@
  * `FUSED_FORWARD_WORK` sit about where the ratios reach 1 for wide networks, and `FUSED_NARROW`
  * says which networks are narrow enough to take the fused passes past them. Then Part4-2's 5000 steps from a cold
  * start, each in a fresh process, with the WebAssembly kernel and with the TypeScript loop, and
- * 5000 epochs of `net.train` warm and from a fresh process, run at once and epoch by epoch.
+ * Part4-2's sigmoids in the kernel and in a JavaScript loop, and 5000 epochs of `net.train` warm
+ * and from a fresh process, run at once and epoch by epoch.
  *
  *   deno run -A bench/fused_sigmoid_step.ts [rounds]
  */
@@ -21,7 +22,13 @@ import {
 } from "../lib/models/fused_sigmoid_step.ts";
 import type { NeuralNetworkWeights } from "../lib/models/two_layer.ts";
 import { describeBackend } from "../lib/tensor/select_backend.ts";
-import { setWasmEnabled } from "../lib/tensor/cpu/wasm/runtime.ts";
+import {
+  freeStart,
+  reserve,
+  setWasmEnabled,
+  view,
+  wasmRuntime,
+} from "../lib/tensor/cpu/wasm/runtime.ts";
 
 const rounds = Number(Deno.args[0] ?? 5);
 
@@ -141,6 +148,29 @@ for (const [inputs, hidden] of [[2, 10], [2, 64], [4, 32], [8, 32], [16, 32]]) {
   }
 }
 console.log("(* past the limit: the ops run it)");
+
+// Part4-2's 1,298 sigmoids an epoch (1,180 hidden, 118 out): the kernel's, and Math.exp's in a
+// JavaScript loop, warm.
+{
+  const rt = wasmRuntime()!;
+  const at = freeStart(rt);
+  reserve(rt, at - rt.heap + 1298 * 8);
+  const sigmoid = rt.functions.sigmoid_f64;
+  const z = Float64Array.from({ length: 1298 }, (_, i) => 6 * Math.sin(i * 1.3));
+  const inKernel = view(rt, "f64", at, z.length) as Float64Array, inLoop = new Float64Array(z);
+  const kernel = time(() => {
+    inKernel.set(z);
+    sigmoid(z.length, at);
+  }, 5000);
+  const loop = time(() => {
+    inLoop.set(z);
+    for (let i = 0; i < inLoop.length; i++) inLoop[i] = 1 / (1 + Math.exp(-inLoop[i]));
+  }, 5000);
+  console.log(
+    `Part4-2's 1,298 sigmoids, warm, µs (best of ${rounds}): the kernel ${kernel.toFixed(1)}, ` +
+      `Math.exp in a loop ${loop.toFixed(1)}`,
+  );
+}
 
 // Part4-2's training, warm: 5000 epochs of `net.train` run at once (nothing watches the epochs:
 // `fusedSigmoidEpochs`) and epoch by epoch (an `onEpoch`: a fused step each).

@@ -11,11 +11,12 @@
  * own, two lanes at a time: V8's `Math.exp`, which the loop calls, is a C
  * function that WebAssembly can reach only through a call into JavaScript,
  * which costs about what the exponential does. So the two paths agree to a
- * few units in the last place (in 20,000 random z in (-30, 30), σ was within
- * 2 ulp of the correctly rounded value either way, and correctly rounded for
- * 62 % of them either way), not to the bit; they agree exactly where σ
- * saturates to 0 or 1, and both keep NaN. Part4-2's 1,298 sigmoids an epoch
- * took 16 µs with `Math.exp` in a JavaScript loop and 5 µs here.
+ * few units in the last place, not to the bit: on the 2,070 values of
+ * `tests/models/sigmoid_kernel_test.ts`, both are within 2 ulp of σ correctly
+ * rounded, and correctly rounded for 64 % (here) and 65 % (V8). They agree
+ * exactly where σ saturates to 0 or 1, and both keep NaN. Part4-2's 1,298
+ * sigmoids an epoch take 4.7 µs here and 10.7 with `Math.exp` in a JavaScript
+ * loop (`deno run -A bench/fused_sigmoid_step.ts 3`).
  *
  * @module
  */
