@@ -63,8 +63,9 @@ export const FUSED_STEP_WORK = 1 << 14;
  * where the WebAssembly kernels run them (float64): the sigmoids outweigh
  * products that thin, and the kernels' sigmoid is faster than the ops'. A
  * step, fused against ops, at 118 to 8,192 rows (`deno run -A
- * bench/fused_sigmoid_step.ts 3`): 2-10-1 1.6–3.3× faster; 2-64-1 1.1–1.7×
- * (0.8 at 2,048 rows); 4-32-1 1.2–1.8×; 8-32-1 1.0–1.5×; 16-32-1 0.7–1.2×.
+ * bench/fused_sigmoid_step.ts 3`, two runs): 2-10-1 1.5–3.3× faster; 2-64-1
+ * 1.1–1.7×, but 0.8–0.95 in one cell of each run (2,048 or 4,096 rows);
+ * 4-32-1 1.2–2.0×; 8-32-1 1.0–1.5×; 16-32-1 0.7–1.2×.
  * In float32, where the TypeScript loop runs the pass, 2-10-1 falls behind
  * the ops from 2,048 rows (a scratch run of the same bench).
  */
